@@ -1,0 +1,275 @@
+"""The canonical business documents every format translates to and from.
+
+JSON field names are a contract (DESIGN.md): downstream sinks, acceptance checks and
+finance rely on them. Amounts and quantities are ``Decimal`` (JSON numbers), dates
+ISO 8601, keys with no value are omitted on output (``to_json``), and anything a
+partner sends that has no canonical field goes under ``extensions`` instead of being
+dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Address",
+    "Party",
+    "Item",
+    "OrderLine",
+    "Order",
+    "PoAckLine",
+    "PoAck",
+    "ShipItem",
+    "Pack",
+    "ShipOrder",
+    "ShipNotice",
+    "InvoiceLine",
+    "Charge",
+    "Invoice",
+    "Document",
+    "DOCUMENT_TYPES",
+    "to_json",
+    "decimal_text",
+    "dump",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, ser_json_inf_nan="strings")
+
+    def dump(self) -> dict[str, Any]:
+        """JSON-ready dict: Decimals as numbers, dates as ISO strings, empty keys omitted."""
+        return dump(self)
+
+
+class Address(_Model):
+    street: list[str] = Field(default_factory=list)
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+class Party(_Model):
+    role: str | None = None  # N101 entity code (BY, ST, SE, VN, BT, RI, SF, ...)
+    name: str | None = None
+    id: str | None = None
+    id_qualifier: str | None = None
+    address: Address | None = None
+    contacts: list[dict[str, str]] = Field(default_factory=list)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class Item(_Model):
+    buyer_part: str | None = None
+    vendor_part: str | None = None
+    upc: str | None = None
+    gtin: str | None = None
+    sku: str | None = None
+    description: str | None = None
+    #: other qualifier/value pairs that have no canonical field (e.g. {"MG": "..."}).
+    other_ids: dict[str, str] = Field(default_factory=dict)
+
+
+class OrderLine(_Model):
+    line_number: str | None = None
+    quantity: Decimal | None = None
+    uom: str | None = None
+    unit_price: Decimal | None = None
+    item: Item = Field(default_factory=Item)
+    requested_delivery_date: dt.date | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class Order(_Model):
+    po_number: str
+    po_date: dt.date | None = None
+    purpose: str | None = None  # original, replace, cancel, confirmation, duplicate, ...
+    order_type: str | None = None  # stand_alone, blanket, release, dropship, ... (or the raw code)
+    currency: str | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    ship_to: Party | None = None
+    bill_to: Party | None = None
+    parties: list[Party] = Field(default_factory=list)  # any other N1 roles
+    requested_delivery_date: dt.date | None = None
+    requested_ship_date: dt.date | None = None
+    carrier: str | None = None
+    terms: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    lines: list[OrderLine] = Field(default_factory=list)
+    total_amount: Decimal | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class PoAckLine(_Model):
+    line_number: str | None = None
+    status: str | None = None  # accepted, rejected, backordered, changed, ... (or the raw ACK01)
+    quantity: Decimal | None = None
+    uom: str | None = None
+    unit_price: Decimal | None = None
+    scheduled_date: dt.date | None = None
+    item: Item = Field(default_factory=Item)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class PoAck(_Model):
+    po_number: str
+    ack_type: str | None = None  # accepted, accepted_with_changes, rejected, ... (BAK02)
+    ack_date: dt.date | None = None
+    po_date: dt.date | None = None
+    purpose: str | None = None
+    seller_order_number: str | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    ship_to: Party | None = None
+    parties: list[Party] = Field(default_factory=list)
+    lines: list[PoAckLine] = Field(default_factory=list)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class ShipItem(_Model):
+    line_number: str | None = None
+    item: Item = Field(default_factory=Item)
+    quantity_shipped: Decimal | None = None
+    uom: str | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class Pack(_Model):
+    sscc: str | None = None
+    items: list[ShipItem] = Field(default_factory=list)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class ShipOrder(_Model):
+    po_number: str | None = None
+    po_date: dt.date | None = None
+    packs: list[Pack] = Field(default_factory=list)
+    items: list[ShipItem] = Field(default_factory=list)  # items not in a pack (S/O/I)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class ShipNotice(_Model):
+    shipment_id: str
+    ship_date: dt.date | None = None
+    estimated_delivery: dt.date | None = None
+    purpose: str | None = None
+    carrier_scac: str | None = None
+    bill_of_lading: str | None = None
+    tracking_number: str | None = None
+    ship_from: Party | None = None
+    ship_to: Party | None = None
+    parties: list[Party] = Field(default_factory=list)
+    weight: Decimal | None = None
+    weight_uom: str | None = None
+    packaging_code: str | None = None
+    lading_quantity: Decimal | None = None
+    orders: list[ShipOrder] = Field(default_factory=list)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class InvoiceLine(_Model):
+    line_number: str | None = None
+    quantity: Decimal | None = None
+    uom: str | None = None
+    unit_price: Decimal | None = None
+    item: Item = Field(default_factory=Item)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class Charge(_Model):
+    type: Literal["charge", "allowance"]
+    code: str | None = None
+    description: str | None = None
+    amount: Decimal | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+class Invoice(_Model):
+    invoice_number: str
+    invoice_date: dt.date | None = None
+    po_number: str | None = None
+    po_date: dt.date | None = None
+    purpose: str | None = None
+    currency: str | None = None
+    seller: Party | None = None
+    buyer: Party | None = None
+    remit_to: Party | None = None
+    ship_to: Party | None = None
+    parties: list[Party] = Field(default_factory=list)
+    terms: str | None = None
+    lines: list[InvoiceLine] = Field(default_factory=list)
+    charges: list[Charge] = Field(default_factory=list)
+    total_amount: Decimal | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+Document = Order | PoAck | ShipNotice | Invoice
+
+#: canonical type name (the ``type`` of ``edigw translate`` output) -> model
+DOCUMENT_TYPES: dict[str, type[_Model]] = {
+    "order": Order,
+    "po_ack": PoAck,
+    "ship_notice": ShipNotice,
+    "invoice": Invoice,
+}
+
+
+def _prune(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            v = _prune(v)
+            if v is None or v == [] or v == {} or v == "":
+                continue
+            out[k] = v
+        return out
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """``model`` as a JSON-ready dict with Decimal kept as Decimal and empty keys omitted."""
+    return _prune(model.model_dump(mode="python"))
+
+
+_MARK = "\x00dec:"
+_MARKED = re.compile(r'"\\u0000dec:(-?[0-9.]+)"')
+
+
+def decimal_text(value: Decimal) -> str:
+    """Plain decimal text without exponent or trailing zeros ("12.50" -> "12.5", 1E+2 -> "100")."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def to_json(data: Any, indent: int | None = 2) -> str:
+    """Serialize canonical data (a model or a dumped dict) with Decimals as exact JSON numbers.
+
+    The stdlib encoder writes floats only, so Decimals travel as marked strings and the
+    marks are replaced by the bare number text afterwards: exact, no float rounding.
+    """
+    if isinstance(data, BaseModel):
+        data = dump(data)
+    text = json.dumps(_encode(data), indent=indent, ensure_ascii=False)
+    return _MARKED.sub(lambda m: m.group(1), text)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, Decimal):
+        return _MARK + decimal_text(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
