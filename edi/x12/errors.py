@@ -283,5 +283,23 @@ class InterchangeResult:
 #: Envelope problems that make the whole interchange unusable. Others (for example a
 #: wrong IEA01 group count) are reported with TA104 "E" while the groups are processed.
 _TA1_REJECTING = frozenset(
-    {"001", "002", "003", "004", "005", "006", "007", "008", "009", "016", "017", "018", "022", "023", "024", "026", "027"}
+    {
+        "001",
+        "002",
+        "003",
+        "004",
+        "005",
+        "006",
+        "007",
+        "008",
+        "009",
+        "016",
+        "017",
+        "018",
+        "022",
+        "023",
+        "024",
+        "026",
+        "027",
+    }
 )

@@ -72,7 +72,9 @@ def read(source: Source, keep: bool = False, chunk_size: int = CHUNK_SIZE) -> It
                     if ic is not None:
                         where = "functional group" if group is not None else "interchange"
                         ic.issues.append(
-                            EnvelopeIssue("interchange", "024", f"segment {sid!r} outside a transaction set in the {where}", seg)
+                            EnvelopeIssue(
+                                "interchange", "024", f"segment {sid!r} outside a transaction set in the {where}", seg
+                            )
                         )
                     yield ("stray", seg)
                 continue

@@ -48,9 +48,7 @@ def _check(seg: Segment, d: Delimiters, forbidden: str) -> None:
     for value in seg[1:]:
         for c in forbidden:
             if c in value:
-                raise X12Error(
-                    f"{seg[0]} element {value!r} contains the delimiter {c!r} and the interchange has no release character"
-                )
+                raise X12Error(f"{seg[0]} element {value!r} holds delimiter {c!r}; no release character")
 
 
 def serialize_segment(seg: Segment, d: Delimiters) -> str:

@@ -297,6 +297,10 @@ def _boundary(body: str, term: str, elem: str) -> int | None:
     return len(body) if end < 0 else end + len(term)
 
 
+def _with_release(d: Delimiters, release: str) -> Delimiters:
+    return Delimiters(d.element, d.component, d.segment, d.repetition, release, d.suffix)
+
+
 def _split_escaped(text: str, sep: str, release: str) -> list[str]:
     """Split ``text`` on ``sep`` except where ``sep`` follows the release character."""
     parts = text.split(sep)
