@@ -1,0 +1,352 @@
+"""The partner registry: a folder of profiles, validated as a whole, and identity lookup.
+
+Loading is all-or-nothing per folder: every file is checked and every problem is
+reported (file and field path), and a folder with any problem yields no registry. A
+running gateway calls :meth:`Registry.reload` (or :mod:`partners.watch`) after an edit:
+the new profiles replace the old ones in one assignment only if the whole folder
+validates, so a broken edit never takes a working partner offline.
+
+Inbound messages are attributed to a partner by the identity they carry (ISA sender
+and receiver, GS application ids, AS2-From/To, SFTP account, cXML credential). Each
+identity belongs to exactly one profile; a second claim is a load error naming both
+files. An unknown or paused partner is a typed exception carrying the negative
+acknowledgement to send (see :mod:`partners.errors`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import (
+    AS2_AUTHENTICATION_FAILED,
+    AS2_UNKNOWN_TRADING_PARTNER,
+    TA1_INVALID_SENDER_ID,
+    TA1_UNKNOWN_RECEIVER_ID,
+    PartnerPaused,
+    ProfileError,
+    RegistryError,
+    UnknownPartner,
+    display_path,
+)
+from .profile import Profile
+from .refs import find_inline_secrets
+from .xref import ItemXref, XrefError, load_xref
+from .yamlfile import YamlError, read_yaml
+
+__all__ = ["Registry", "default_folder", "load_profile", "check_path", "PROFILE_SUFFIXES"]
+
+log = logging.getLogger(__name__)
+
+PROFILE_SUFFIXES = (".yaml", ".yml")
+_BUNDLED = Path(__file__).resolve().parents[1] / "samples" / "partners"
+
+
+def default_folder() -> Path:
+    """``$EDIGW_PARTNERS`` or the bundled ``samples/partners``."""
+    env = os.environ.get("EDIGW_PARTNERS")
+    return Path(env) if env else _BUNDLED
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(error: Any) -> str:
+    kind, msg = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; unknown fields are not allowed)"
+    if kind == "missing":
+        return "required field is missing"
+    return msg.removeprefix("Value error, ")
+
+
+def load_profile(path: Path, root: Path) -> tuple[Profile | None, list[ProfileError]]:
+    """Read and validate one profile file; the profile is None when there are errors."""
+    name = display_path(path)
+    try:
+        data = read_yaml(path)
+    except YamlError as exc:
+        return None, [ProfileError(name, "", str(exc))]
+    if not isinstance(data, dict):
+        return None, [ProfileError(name, "", "a profile must be a YAML mapping (id:, name:, identities:, ...)")]
+
+    errors = [ProfileError(name, where, msg) for where, msg in find_inline_secrets(data)]
+    refused = {e.field for e in errors}
+    context = {"base_dir": path.parent, "root": root, "source": path}
+    try:
+        profile = Profile.model_validate(data, context=context)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = _field(err["loc"])
+            if not any(where == r or where.startswith(r + ".") for r in refused):
+                errors.append(ProfileError(name, where, _message(err)))
+        return None, errors
+    if errors:
+        return None, errors
+    errors = [ProfileError(name, where, msg) for where, msg in profile.problems()]
+    if profile.id != path.stem:
+        errors.append(ProfileError(name, "id", f"{profile.id!r} must match the file name {path.stem!r}"))
+    if profile.rules.item_xref is not None:
+        try:
+            load_xref(profile.path(profile.rules.item_xref.file))
+        except XrefError as exc:
+            errors.append(ProfileError(name, "rules.item_xref.file", str(exc)))
+    if profile.xml_mapping is not None:
+        try:
+            if not isinstance(read_yaml(profile.path(profile.xml_mapping)), dict):
+                errors.append(ProfileError(name, "xml_mapping", "the mapping file must be a YAML mapping"))
+        except YamlError as exc:
+            errors.append(ProfileError(name, "xml_mapping", f"mapping file: {exc}"))
+    return (None, errors) if errors else (profile, [])
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """Everything derived from one consistent read of the folder (swapped as a whole)."""
+
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    isa: dict[tuple[str, str], str] = field(default_factory=dict)
+    gs: dict[str, str] = field(default_factory=dict)
+    as2: dict[str, str] = field(default_factory=dict)
+    sftp: dict[str, str] = field(default_factory=dict)
+    cxml: dict[tuple[str, str], str] = field(default_factory=dict)
+    xrefs: dict[str, ItemXref] = field(default_factory=dict)
+
+
+def _identities(profile: Profile) -> Iterator[tuple[str, Any, str, str]]:
+    """(index name, key, shown value, field path) for every identity a profile claims."""
+    ids = profile.identities
+    for i, isa in enumerate(ids.isa):
+        yield "isa", isa.key(), str(isa), f"identities.isa[{i}]"
+    for i, gs in enumerate(ids.gs):
+        yield "gs", gs, gs, f"identities.gs[{i}]"
+    for i, as2 in enumerate(ids.as2):
+        yield "as2", as2, as2, f"identities.as2[{i}]"
+    if ids.sftp_account:
+        yield "sftp", ids.sftp_account, ids.sftp_account, "identities.sftp_account"
+    for i, cred in enumerate(ids.cxml):
+        yield "cxml", cred.key(), str(cred), f"identities.cxml[{i}]"
+
+
+def _profile_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in PROFILE_SUFFIXES and p.is_file())
+
+
+def _build(folder: Path) -> tuple[_Snapshot | None, list[ProfileError]]:
+    if not folder.is_dir():
+        return None, [ProfileError(display_path(folder), "", "partners folder not found")]
+    root = folder.resolve()
+    errors: list[ProfileError] = []
+    loaded: list[tuple[Path, Profile]] = []
+    for path in _profile_files(folder):
+        profile, errs = load_profile(path, root)
+        errors.extend(errs)
+        if profile is not None:
+            loaded.append((path, profile))
+
+    snap = _Snapshot()
+    claimed: dict[tuple[str, Any], tuple[str, str]] = {}
+    files: dict[str, Path] = {}
+    for path, profile in loaded:
+        name = display_path(path)
+        if profile.id in files:
+            other = display_path(files[profile.id])
+            errors.append(ProfileError(name, "id", f"{profile.id!r} is also defined in {other}"))
+            continue
+        files[profile.id] = path
+        snap.profiles[profile.id] = profile
+        for index, key, shown, where in _identities(profile):
+            if (index, key) in claimed:
+                other_file, other_where = claimed[index, key]
+                message = f"{index} identity {shown!r} is also claimed by {other_file} ({other_where})"
+                errors.append(ProfileError(name, where, message))
+                continue
+            claimed[index, key] = (name, where)
+            getattr(snap, index)[key] = profile.id
+        if profile.rules.item_xref is not None:
+            try:
+                snap.xrefs[profile.id] = load_xref(profile.path(profile.rules.item_xref.file))
+            except XrefError as exc:  # changed since load_profile read it
+                errors.append(ProfileError(name, "rules.item_xref.file", str(exc)))
+    return (None, errors) if errors else (snap, [])
+
+
+def check_path(path: Path) -> tuple[list[Profile], list[ProfileError]]:
+    """Validate a folder, or a single profile file (its folder is the partners root)."""
+    if path.is_file():
+        profile, errors = load_profile(path, path.parent.resolve())
+        return ([profile] if profile else []), errors
+    snap, errors = _build(path)
+    return (list(snap.profiles.values()) if snap else []), errors
+
+
+class Registry:
+    """Profiles of one folder plus identity indexes; safe to read while another thread reloads."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = Path(folder) if folder is not None else default_folder()
+        self._snapshot = _Snapshot()
+        self._reload_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Registry:
+        """A registry of ``folder``; :class:`RegistryError` listing every problem if any."""
+        registry = cls(folder)
+        errors = registry.reload()
+        if errors:
+            raise RegistryError(errors)
+        return registry
+
+    def reload(self) -> list[ProfileError]:
+        """Re-read the folder; swap in the result only if all of it validates.
+
+        Returns the problems (empty on success). On failure the previous profiles stay
+        in service and the problems are logged.
+        """
+        with self._reload_lock:
+            snap, errors = _build(self.folder)
+            if snap is None:
+                for error in errors:
+                    log.error("partner profiles not reloaded: %s", error)
+                return errors
+            self._snapshot = snap
+            log.info("partner profiles loaded from %s: %s", self.folder, ", ".join(snap.profiles) or "none")
+            return []
+
+    # ------------------------------------------------------------------ access
+
+    @property
+    def profiles(self) -> MappingProxyType[str, Profile]:
+        return MappingProxyType(self._snapshot.profiles)
+
+    def __iter__(self) -> Iterator[Profile]:
+        return iter(list(self._snapshot.profiles.values()))
+
+    def __len__(self) -> int:
+        return len(self._snapshot.profiles)
+
+    def __contains__(self, partner_id: object) -> bool:
+        return partner_id in self._snapshot.profiles
+
+    def get(self, partner_id: str) -> Profile:
+        """The profile ``partner_id`` whatever its status; :class:`UnknownPartner` if absent."""
+        profile = self._snapshot.profiles.get(partner_id)
+        if profile is None:
+            raise UnknownPartner(f"no partner profile {partner_id!r}", kind="partner_id", value=partner_id)
+        return profile
+
+    def xref(self, partner_id: str) -> ItemXref | None:
+        """The partner's item cross-reference table (loaded once per file version)."""
+        return self._snapshot.xrefs.get(partner_id)
+
+    # ------------------------------------------------------------------ resolution
+
+    def _active(self, snap: _Snapshot, partner_id: str, kind: str, value: str, **hints: str | None) -> Profile:
+        profile = snap.profiles[partner_id]
+        if profile.status == "paused":
+            message = f"partner {partner_id!r} is paused"
+            raise PartnerPaused(message, partner_id=partner_id, kind=kind, value=value, **hints)
+        return profile
+
+    def resolve_isa(self, sender_qualifier: str, sender_id: str, receiver_qualifier: str, receiver_id: str) -> Profile:
+        """Partner of an interchange (ISA05/06 sender, ISA07/08 receiver; padding ignored)."""
+        snap = self._snapshot
+        sender = (sender_qualifier.strip(), sender_id.strip())
+        receiver = (receiver_qualifier.strip(), receiver_id.strip())
+        partner_id = snap.isa.get(sender)
+        if partner_id is None:
+            raise UnknownPartner(
+                f"unknown interchange sender {sender[0]}:{sender[1]}",
+                kind="isa_sender",
+                value=":".join(sender),
+                ta1_code=TA1_INVALID_SENDER_ID,
+            )
+        ours = snap.profiles[partner_id].control_numbers.our_isa
+        if ours is None or ours.key() != receiver:
+            raise UnknownPartner(
+                f"interchange receiver {receiver[0]}:{receiver[1]} is not us for partner {partner_id!r}",
+                kind="isa_receiver",
+                value=":".join(receiver),
+                ta1_code=TA1_UNKNOWN_RECEIVER_ID,
+            )
+        return self._active(snap, partner_id, "isa_sender", ":".join(sender), ta1_code=TA1_INVALID_SENDER_ID)
+
+    def resolve_gs(self, application_sender: str, application_receiver: str | None = None) -> Profile:
+        """Partner of a functional group (GS02; GS03 checked against ``control_numbers.our_gs``)."""
+        snap = self._snapshot
+        sender = application_sender.strip()
+        partner_id = snap.gs.get(sender)
+        if partner_id is None:
+            raise UnknownPartner(f"unknown application sender {sender!r}", kind="gs_sender", value=sender)
+        ours = snap.profiles[partner_id].control_numbers.our_gs
+        if application_receiver is not None and ours is not None and application_receiver.strip() != ours:
+            raise UnknownPartner(
+                f"application receiver {application_receiver.strip()!r} is not us for partner {partner_id!r}",
+                kind="gs_receiver",
+                value=application_receiver.strip(),
+            )
+        return self._active(snap, partner_id, "gs_sender", sender)
+
+    def resolve_as2(self, as2_from: str, as2_to: str) -> Profile:
+        """Partner of an AS2 message; the hints are MDN ``error:`` disposition modifiers."""
+        snap = self._snapshot
+        sender, receiver = _unquote(as2_from), _unquote(as2_to)
+        partner_id = snap.as2.get(sender)
+        if partner_id is None:
+            raise UnknownPartner(
+                f"unknown AS2-From {sender!r}", kind="as2_from", value=sender, as2_disposition=AS2_AUTHENTICATION_FAILED
+            )
+        as2 = snap.profiles[partner_id].transports.as2
+        if as2 is None or as2.our_id != receiver:
+            raise UnknownPartner(
+                f"AS2-To {receiver!r} is not us for partner {partner_id!r}",
+                kind="as2_to",
+                value=receiver,
+                as2_disposition=AS2_UNKNOWN_TRADING_PARTNER,
+            )
+        return self._active(snap, partner_id, "as2_from", sender, as2_disposition=AS2_AUTHENTICATION_FAILED)
+
+    def resolve_sftp(self, account: str) -> Profile:
+        """Partner owning an SFTP account on our server."""
+        snap = self._snapshot
+        partner_id = snap.sftp.get(account)
+        if partner_id is None:
+            raise UnknownPartner(f"unknown SFTP account {account!r}", kind="sftp_account", value=account)
+        return self._active(snap, partner_id, "sftp_account", account)
+
+    def resolve_cxml(self, domain: str, identity: str) -> Profile:
+        """Partner of a cXML document by its From credential (domain is case-insensitive)."""
+        snap = self._snapshot
+        key = (domain.strip().lower(), identity.strip())
+        partner_id = snap.cxml.get(key)
+        if partner_id is None:
+            raise UnknownPartner(
+                f"unknown cXML credential {domain}:{identity}", kind="cxml_from", value=f"{domain}:{identity}"
+            )
+        return self._active(snap, partner_id, "cxml_from", f"{domain}:{identity}")
+
+
+def _unquote(value: str) -> str:
+    """AS2 ids with spaces travel quoted in headers (RFC 4130 section 6.2)."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1].replace('\\"', '"')
+    return value
