@@ -19,6 +19,7 @@ acknowledgement code they map to. Only unreadable input raises
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 
 from .model import EnvelopeIssue, FunctionalGroup, Interchange, Segment, TransactionSet
 from .tokenize import CHUNK_SIZE, Source, Tokenizer
@@ -30,6 +31,7 @@ Event = tuple[str, object]
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
 #: Interchange-level control segments that may appear between ISA and the groups.
 _SERVICE = frozenset({"TA1", "TA3", "ISX", "ISB", "ISE"})
+_first = itemgetter(0)
 
 
 def read(source: Source, keep: bool = False, chunk_size: int = CHUNK_SIZE) -> Iterator[Event]:
@@ -61,24 +63,47 @@ def read(source: Source, keep: bool = False, chunk_size: int = CHUNK_SIZE) -> It
         return done
 
     for batch in tokenizer.batches():
-        for seg in batch:
-            sid = seg[0]
-            if sid not in _ENVELOPE:
+        # Find the envelope segments with C-level list scans, then move whole runs of
+        # body segments with one slice+extend: no Python bytecode per body segment.
+        ids = list(map(_first, batch))
+        marks: list[int] = []
+        for tag in _ENVELOPE.intersection(ids):
+            i = -1
+            try:
+                while True:
+                    i = ids.index(tag, i + 1)
+                    marks.append(i)
+            except ValueError:
+                pass
+        marks.sort()
+        marks.append(len(batch))
+        prev = 0
+        for mark in marks:
+            if prev < mark:
                 if body is not None:
-                    body.append(seg)
-                elif ic is not None and group is None and sid in _SERVICE:
-                    ic.service_segments.append(seg)
+                    body.extend(batch[prev:mark])
                 else:
-                    if ic is not None:
-                        where = "functional group" if group is not None else "interchange"
-                        ic.issues.append(
-                            EnvelopeIssue(
-                                "interchange", "024", f"segment {sid!r} outside a transaction set in the {where}", seg
+                    for seg in batch[prev:mark]:
+                        sid = seg[0]
+                        if ic is not None and group is None and sid in _SERVICE:
+                            ic.service_segments.append(seg)
+                            continue
+                        if ic is not None:
+                            where = "functional group" if group is not None else "interchange"
+                            ic.issues.append(
+                                EnvelopeIssue(
+                                    "interchange",
+                                    "024",
+                                    f"segment {sid!r} outside a transaction set in the {where}",
+                                    seg,
+                                )
                             )
-                        )
-                    yield ("stray", seg)
-                continue
-
+                        yield ("stray", seg)
+            if mark == len(batch):
+                break
+            prev = mark + 1
+            seg = batch[mark]
+            sid = seg[0]
             if sid == "ST":
                 if ts is not None:
                     yield ("set", close_set("2", f"transaction set {ts.control_number!r} has no SE before the next ST"))
