@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .model import Delimiters
+
 __all__ = [
     "X12Error",
     "X12SyntaxError",
@@ -235,6 +237,8 @@ class GroupResult:
     codes: list[str] = field(default_factory=list)  # AK905..AK909 (GROUP_CODES)
     included: int = 0  # AK902: sets announced by GE01 (or seen, when GE is missing)
     received: int = 0  # AK903: sets actually received
+    sender: str = ""  # GS02, so an ack can address the group's sender without re-reading
+    receiver: str = ""  # GS03
 
     @property
     def accepted_count(self) -> int:
@@ -268,6 +272,8 @@ class InterchangeResult:
     date: str  # ISA09
     time: str  # ISA10
     ack_requested: bool = False  # ISA14 == "1"
+    usage: str = ""  # ISA15 (P/T/I)
+    delimiters: Delimiters | None = None  # as received, so an ack can reuse them
     note_code: str = "000"  # TA105 (first error found)
     notes: list[str] = field(default_factory=list)  # every TA1 code found, in order
     groups: list[GroupResult] = field(default_factory=list)
