@@ -44,6 +44,7 @@ _TSPECIALS = re.compile(r'[\s()<>@,;:\\"/\[\]?=]')
 _BARE_LF = re.compile(rb"(?<!\r)\n")
 _HEADER_PARSER = BytesHeaderParser(policy=compat32)
 _BODY_ENCODINGS = {"", "7bit", "8bit", "binary"}
+_ENTITY_HEADERS = ("content-type", "content-transfer-encoding", "content-disposition")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def entity_from_http(headers: Mapping[str, str], body: bytes) -> Entity:
     lowered = lower_keys(headers)
     if "content-type" not in lowered:
         raise MalformedMessage("missing Content-Type header")
-    keep = [(name, lowered[name]) for name in ("content-type", "content-transfer-encoding") if name in lowered]
+    keep = [(name, lowered[name]) for name in _ENTITY_HEADERS if name in lowered]
     return parse_entity(render_entity(keep, body))
 
 
@@ -183,7 +184,8 @@ def quote_as2_name(name: str) -> str:
 
 
 def unquote_as2_name(value: str) -> str:
+    """Undo :func:`quote_as2_name`, repeatedly: some peers quote an already quoted name."""
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    while len(value) >= 2 and value[0] == value[-1] == '"':
+        value = re.sub(r"\\(.)", r"\1", value[1:-1]).strip()
     return value

@@ -78,8 +78,12 @@ def verify_signed_entity(entity: Entity, certificates: tuple) -> tuple[Entity, s
 
 
 def _mic_algorithm(envelope: Envelope, signature_digest: str | None) -> str:
-    """The sender's preferred micalg, else the signature's digest, else SHA-256."""
-    return (envelope.mdn and envelope.mdn.micalg) or signature_digest or "sha-256"
+    """The signature's digest, else the sender's preferred micalg, else SHA-256.
+
+    Senders record the MIC of a signed message with the digest they signed with (pyas2lib
+    and ours do, even when their signed-receipt-micalg names another), so that one wins.
+    """
+    return signature_digest or (envelope.mdn and envelope.mdn.micalg) or "sha-256"
 
 
 def parse_message(
