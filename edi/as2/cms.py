@@ -312,4 +312,6 @@ def decompress(der: bytes, limit: int | None = None) -> bytes:
         raise DecompressionFailed(f"unreadable compressed data: {exc}") from exc
     if inflater.unconsumed_tail:
         raise DecompressionFailed(f"decompressed content exceeds {limit} bytes")
+    if not inflater.eof or inflater.unused_data:
+        raise DecompressionFailed("compressed data is truncated or has trailing bytes")
     return data
