@@ -78,13 +78,21 @@ def partners() -> None:
 
 
 @partners.command("list")
-def partners_list() -> None:
-    _not_built("partners list", 5)
+@click.argument("path", required=False, type=click.Path())
+def partners_list(path: str | None) -> None:
+    """Table of partners (id, name, status, transports, documents) from PATH or $EDIGW_PARTNERS."""
+    from gateway.commands.partners import run_list
+
+    sys.exit(run_list(path))
 
 
 @partners.command("validate")
-def partners_validate() -> None:
-    _not_built("partners validate", 5)
+@click.argument("path", required=False, type=click.Path())
+def partners_validate(path: str | None) -> None:
+    """Check a profile file or folder (default $EDIGW_PARTNERS); exit 1 with file: field: message lines."""
+    from gateway.commands.partners import run_validate
+
+    sys.exit(run_validate(path))
 
 
 @partners.command("test")

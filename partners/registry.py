@@ -62,6 +62,8 @@ def default_folder() -> Path:
 def _field(loc: tuple[str | int, ...]) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key itself is named already
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -190,12 +192,22 @@ def _build(folder: Path) -> tuple[_Snapshot | None, list[ProfileError]]:
 
 
 def check_path(path: Path) -> tuple[list[Profile], list[ProfileError]]:
-    """Validate a folder, or a single profile file (its folder is the partners root)."""
-    if path.is_file():
-        profile, errors = load_profile(path, path.parent.resolve())
-        return ([profile] if profile else []), errors
-    snap, errors = _build(path)
-    return (list(snap.profiles.values()) if snap else []), errors
+    """Validate a folder, or one profile file together with its folder.
+
+    A single file is checked against its neighbours (identity collisions need them) but
+    only its own problems are reported: a draft must not fail because of another file.
+    """
+    if not path.is_file():
+        snap, errors = _build(path)
+        return (list(snap.profiles.values()) if snap else []), errors
+    if path.suffix not in PROFILE_SUFFIXES:
+        return [], [ProfileError(display_path(path), "", f"a profile file must end in {' or '.join(PROFILE_SUFFIXES)}")]
+    profile, errors = load_profile(path, path.parent.resolve())
+    if profile is None:
+        return [], errors
+    _, folder_errors = _build(path.parent)
+    errors = [e for e in folder_errors if e.file == display_path(path)]
+    return ([] if errors else [profile]), errors
 
 
 class Registry:
