@@ -7,7 +7,10 @@ database (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +22,13 @@ from .control import StoreAllocator
 from .engine import make_engine, make_sessionmaker
 from .models import Base
 
-__all__ = ["postgres_admin_url", "postgres_unavailable", "temporary_postgres_database", "clear", "allocate_many"]
+__all__ = [
+    "postgres_admin_url",
+    "postgres_unavailable",
+    "temporary_postgres_database",
+    "clear",
+    "allocate_in_processes",
+]
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -66,13 +75,44 @@ def clear(engine: Engine) -> None:
             conn.execute(table.delete())
 
 
-def allocate_many(url: str, count: int, kind: str, sender: str, receiver: str, barrier: Any = None) -> list[int]:
-    """Take ``count`` numbers through a fresh engine (run in a child process to test cross-process safety)."""
+def migrate_in_processes(url: str, workers: int = 3) -> list[tuple[int, str]]:
+    """Run ``init_db`` from several processes at the same moment; (exit code, stderr) of each."""
+    script = "import sys; from gateway.store import init_db, make_engine; init_db(make_engine(sys.argv[1]))"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE, text=True) for _ in range(workers)
+    ]
+    return [(proc.wait(timeout=120), proc.stderr.read() if proc.stderr else "") for proc in procs]
+
+
+def allocate_in_processes(url: str, workers: int, count: int, kind: str, sender: str, receiver: str) -> list[list[int]]:
+    """Each of ``workers`` fresh processes takes ``count`` numbers, all starting together; their sequences."""
+    ctx = multiprocessing.get_context("spawn")  # no connection inherited from the parent
+    barrier = ctx.Barrier(workers)
+    results = ctx.Queue()
+    procs = [
+        ctx.Process(target=_allocate_worker, args=(url, count, kind, sender, receiver, barrier, results))
+        for _ in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    sequences = [results.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=30)
+    failures = [s for s in sequences if isinstance(s, str)]
+    if failures:
+        raise RuntimeError(f"allocation worker failed: {failures[0]}")
+    return sequences
+
+
+def _allocate_worker(url: str, count: int, kind: str, sender: str, receiver: str, barrier: Any, results: Any) -> None:
     engine = make_engine(url)
     try:
         allocator = StoreAllocator(make_sessionmaker(engine))
-        if barrier is not None:
-            barrier.wait()
-        return [allocator.next(kind, sender, receiver) for _ in range(count)]
+        with engine.connect() as conn:  # connect before the start line, so workers really overlap
+            conn.execute(text("SELECT 1"))
+        barrier.wait()
+        results.put([allocator.next(kind, sender, receiver) for _ in range(count)])
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
+        results.put(f"{type(exc).__name__}: {exc}")
     finally:
         engine.dispose()
