@@ -1,0 +1,194 @@
+"""cXML ``OrderRequest`` <-> canonical ``Order``.
+
+Header: orderID -> po_number, orderDate -> po_date, type (new|update|delete) -> purpose
+(original|replace|cancel), orderType -> order_type, requestedDeliveryDate,
+Total/Money -> total_amount + currency, ShipTo/BillTo/Contact -> parties, PaymentTerm ->
+terms, Comments -> notes, Shipping/Tax amounts -> ``extensions`` (``shipping_amount``,
+``tax_amount``). ``carrier`` and ``requested_ship_date`` have no OrderRequest element and
+travel as Extrinsics ``carrier`` / ``requestedShipDate``.
+ItemOut: lineNumber, quantity, requestedDeliveryDate, ItemID/ItemDetail (see items.py),
+UnitPrice/Money, UnitOfMeasure, line Comments -> ``extensions["notes"]``,
+Distribution/Accounting -> ``extensions["distribution"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from ..canonical import Order, OrderLine
+from .codes import OPERATION, ORDER_TYPE
+from .comments import read_comments, write_comments
+from .items import read_item, write_description, write_item_extras, write_item_id
+from .parties import assign, read_contact, read_party, slotted, write_address, write_contact
+from .terms import read_terms, write_terms
+from .values import (
+    CxmlDataError,
+    fmt_decimal,
+    pop_extrinsic,
+    read_date,
+    read_extrinsics,
+    read_money,
+    sub,
+    text,
+    to_date,
+    to_decimal,
+    write_date,
+    write_extrinsics,
+    write_money,
+)
+
+__all__ = ["read_order", "write_order"]
+
+Element = etree._Element
+#: Party.role -> Order field; ShipTo and BillTo elements read as ST and BT
+_SLOTS = {"ST": "ship_to", "BT": "bill_to", "BY": "buyer", "SU": "seller"}
+_ADDRESS_TAGS = {"ST": "ShipTo", "BT": "BillTo"}
+_HEADER_AMOUNTS = (("Shipping", "shipping_amount"), ("Tax", "tax_amount"))
+_CARRIER, _SHIP_DATE = "carrier", "requestedShipDate"
+
+
+def read_order(request: Element) -> Order:
+    header = request.find("OrderRequestHeader")
+    if header is None:
+        raise CxmlDataError("OrderRequest has no OrderRequestHeader", request)
+    po_number = (header.get("orderID") or "").strip()
+    if not po_number:
+        raise CxmlDataError("OrderRequestHeader@orderID is missing", header)
+    ext: dict[str, Any] = {}
+    total, currency = read_money(header.find("Total"))
+    parties = [
+        read_party(a, role) for role, tag in _ADDRESS_TAGS.items() if (a := header.find(f"{tag}/Address")) is not None
+    ]
+    parties += [read_contact(c) for c in header.iterfind("Contact")]
+    placed, rest = assign(parties, _SLOTS)
+    for tag, key in _HEADER_AMOUNTS:
+        amount, _ = read_money(header.find(tag))
+        if amount is not None:
+            ext[key] = amount
+    notes = read_comments(header, ext)
+    read_extrinsics(header, ext)
+    ship_date = pop_extrinsic(ext, _SHIP_DATE)
+    lines = [_read_line(item) for item in request.iterfind("ItemOut")]
+    if currency is None:
+        currency = next(
+            (c for item in request.iterfind("ItemOut/ItemDetail/UnitPrice") if (c := read_money(item)[1])), None
+        )
+    return Order(
+        po_number=po_number,
+        po_date=read_date(header, "orderDate", ext, "po_date"),
+        purpose=OPERATION.read(header.get("type")),
+        order_type=ORDER_TYPE.read(header.get("orderType")),
+        currency=currency,
+        requested_delivery_date=read_date(header, "requestedDeliveryDate", ext, "requested_delivery_date"),
+        requested_ship_date=to_date(ship_date, header, f"Extrinsic {_SHIP_DATE}"),
+        carrier=pop_extrinsic(ext, _CARRIER),
+        terms=read_terms(header, ext),
+        notes=notes,
+        lines=lines,
+        total_amount=total,
+        parties=rest,
+        extensions=ext,
+        **placed,
+    )
+
+
+def _read_line(item: Element) -> OrderLine:
+    ext: dict[str, Any] = {}
+    detail = item.find("ItemDetail")
+    price = uom = None
+    if detail is not None:
+        price, _ = read_money(detail.find("UnitPrice"))
+        uom = text(detail.find("UnitOfMeasure"))
+        read_extrinsics(detail, ext)
+    product = read_item(item.find("ItemID"), detail, ext)
+    distribution = [_read_distribution(d) for d in item.iterfind("Distribution")]
+    if distribution:
+        ext["distribution"] = distribution
+    if notes := read_comments(item, ext):
+        ext["notes"] = notes
+    return OrderLine(
+        line_number=item.get("lineNumber") or None,
+        quantity=to_decimal(item.get("quantity"), item, "@quantity"),
+        uom=uom,
+        unit_price=price,
+        item=product,
+        requested_delivery_date=read_date(item, "requestedDeliveryDate", ext, "requested_delivery_date"),
+        extensions=ext,
+    )
+
+
+def _read_distribution(el: Element) -> dict[str, Any]:
+    accounting = el.find("Accounting")
+    out: dict[str, Any] = {}
+    if accounting is not None:
+        out["accounting"] = accounting.get("name") or ""
+        out["segments"] = [
+            {k: v for k in ("type", "id", "description") if (v := seg.get(k))} for seg in accounting.iterfind("Segment")
+        ]
+    amount, _ = read_money(el.find("Charge"))
+    if amount is not None:
+        out["charge"] = amount
+    return out
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def write_order(parent: Element, order: Order) -> None:
+    ext = order.extensions
+    request = sub(parent, "OrderRequest")
+    header = sub(
+        request,
+        "OrderRequestHeader",
+        orderID=order.po_number,
+        orderDate=write_date(order.po_date, ext, "po_date"),
+        type=OPERATION.write(order.purpose) or "new",
+        orderType=ORDER_TYPE.write(order.order_type),
+        requestedDeliveryDate=write_date(order.requested_delivery_date, ext, "requested_delivery_date"),
+    )
+    write_money(header, "Total", order.total_amount, order.currency)
+    contacts = []
+    for party in slotted(order, _SLOTS):
+        tag = _ADDRESS_TAGS.get(party.role or "")
+        if tag and header.find(tag) is None:
+            write_address(header, tag, party)
+        else:
+            contacts.append(party)
+    for tag, key in _HEADER_AMOUNTS:
+        write_money(header, tag, ext.get(key), order.currency)
+    free_terms = write_terms(header, order.terms)
+    for party in contacts:
+        write_contact(header, party)
+    write_comments(header, order.notes, ext)
+    ship_date = order.requested_ship_date.isoformat() if order.requested_ship_date else None
+    write_extrinsics(header, ext, paymentTerms=free_terms, carrier=order.carrier, requestedShipDate=ship_date)
+    for line in order.lines:
+        _write_line(request, line, order.currency)
+
+
+def _write_line(request: Element, line: OrderLine, currency: str | None) -> None:
+    ext = line.extensions
+    item = sub(
+        request,
+        "ItemOut",
+        quantity=fmt_decimal(line.quantity) or "0",
+        lineNumber=line.line_number,
+        requestedDeliveryDate=write_date(line.requested_delivery_date, ext, "requested_delivery_date"),
+    )
+    write_item_id(item, line.item, ext)
+    detail = sub(item, "ItemDetail")
+    write_money(detail, "UnitPrice", line.unit_price, currency)
+    write_description(detail, line.item)
+    sub(detail, "UnitOfMeasure", line.uom or "")
+    write_item_extras(detail, line.item, ext)
+    write_extrinsics(detail, ext)
+    for dist in ext.get("distribution") or []:
+        holder = sub(item, "Distribution")
+        if "accounting" in dist:
+            accounting = sub(holder, "Accounting", name=str(dist["accounting"]))
+            for seg in dist.get("segments") or []:
+                sub(accounting, "Segment", **{k: str(v) for k, v in seg.items()})
+        write_money(holder, "Charge", dist.get("charge"), currency)
+    write_comments(item, ext.get("notes") or [], ext)
