@@ -35,11 +35,12 @@ __all__ = [
     "display_path",
 ]
 
-#: TA105 note codes (X12 TA1) used for envelope-level identity problems.
+#: TA105 note codes (X12 TA1, see ``edi.x12.errors.TA1_CODES``) for identity problems.
 TA1_INVALID_SENDER_ID = "006"
 TA1_UNKNOWN_RECEIVER_ID = "009"
-#: AS2 MDN disposition modifiers (RFC 4130 section 7.5.3 and common practice).
-AS2_AUTHENTICATION_FAILED = "authentication-failed"
+#: MDN modifier for an AS2-From/AS2-To we do not trade with; the same string as
+#: ``edi.as2.errors.UnknownTradingPartner.modifier`` (a test keeps them equal; importing
+#: ``edi.as2`` here would load the whole crypto stack just for one constant).
 AS2_UNKNOWN_TRADING_PARTNER = "unknown-trading-partner"
 
 

@@ -27,7 +27,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import (
-    AS2_AUTHENTICATION_FAILED,
     AS2_UNKNOWN_TRADING_PARTNER,
     TA1_INVALID_SENDER_ID,
     TA1_UNKNOWN_RECEIVER_ID,
@@ -318,14 +317,13 @@ class Registry:
         return self._active(snap, partner_id, "gs_sender", sender)
 
     def resolve_as2(self, as2_from: str, as2_to: str) -> Profile:
-        """Partner of an AS2 message; the hints are MDN ``error:`` disposition modifiers."""
+        """Partner of an AS2 message; ``as2_disposition`` of a refusal is ``unknown-trading-partner``."""
         snap = self._snapshot
         sender, receiver = _unquote(as2_from), _unquote(as2_to)
         partner_id = snap.as2.get(sender)
         if partner_id is None:
-            raise UnknownPartner(
-                f"unknown AS2-From {sender!r}", kind="as2_from", value=sender, as2_disposition=AS2_AUTHENTICATION_FAILED
-            )
+            message = f"unknown AS2-From {sender!r}"
+            raise UnknownPartner(message, kind="as2_from", value=sender, as2_disposition=AS2_UNKNOWN_TRADING_PARTNER)
         as2 = snap.profiles[partner_id].transports.as2
         if as2 is None or as2.our_id != receiver:
             raise UnknownPartner(
@@ -334,7 +332,7 @@ class Registry:
                 value=receiver,
                 as2_disposition=AS2_UNKNOWN_TRADING_PARTNER,
             )
-        return self._active(snap, partner_id, "as2_from", sender, as2_disposition=AS2_AUTHENTICATION_FAILED)
+        return self._active(snap, partner_id, "as2_from", sender, as2_disposition=AS2_UNKNOWN_TRADING_PARTNER)
 
     def resolve_sftp(self, account: str) -> Profile:
         """Partner owning an SFTP account on our server."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from partners.errors import NoRoute, PartnerPaused, RegistryError, UnknownPartner
+from partners.errors import AS2_UNKNOWN_TRADING_PARTNER, NoRoute, PartnerPaused, RegistryError, UnknownPartner
 from partners.registry import Registry, default_folder
 from partners.watch import FolderWatcher, watch
 from tests.unit.test_partners_support import SAMPLE_PARTNERS, copy_samples, edited, read, write
@@ -117,10 +117,16 @@ def test_resolve_by_as2(registry: Registry) -> None:
 def test_unknown_as2_ids_carry_mdn_dispositions(registry: Registry) -> None:
     with pytest.raises(UnknownPartner) as sender:
         registry.resolve_as2("STRANGER", "EDIGW-AS2")
-    assert sender.value.as2_disposition == "authentication-failed" and sender.value.ta1_code is None
+    assert sender.value.as2_disposition == "unknown-trading-partner" and sender.value.ta1_code is None
     with pytest.raises(UnknownPartner) as receiver:
         registry.resolve_as2("BIGBOX-AS2", "NOT-US")
     assert receiver.value.as2_disposition == "unknown-trading-partner" and receiver.value.kind == "as2_to"
+
+
+def test_as2_modifier_matches_the_as2_layer() -> None:
+    from edi.as2.errors import UnknownTradingPartner
+
+    assert UnknownTradingPartner.modifier == AS2_UNKNOWN_TRADING_PARTNER
 
 
 def test_resolve_by_sftp_account(registry: Registry) -> None:
@@ -150,7 +156,7 @@ def test_paused_partner_is_a_distinct_result(folder: Path) -> None:
     assert isa.value.partner_id == "bigbox" and isa.value.ta1_code == "006"
     with pytest.raises(PartnerPaused) as as2:
         registry.resolve_as2("BIGBOX-AS2", "EDIGW-AS2")
-    assert as2.value.as2_disposition == "authentication-failed"
+    assert as2.value.as2_disposition == "unknown-trading-partner"
     assert not isinstance(isa.value, UnknownPartner)
     assert registry.get("bigbox").status == "paused"  # still visible to operators
 
