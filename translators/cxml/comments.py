@@ -18,7 +18,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def read_comments(el: Element, ext: dict[str, Any]) -> list[str]:
     notes: list[str] = []
     urls: list[str] = []
-    for comments in el.iterfind("Comments"):
+    for comments in el.iterchildren("Comments"):
         if note := text(comments):
             notes.append(note)
         urls.extend(u for a in comments.iterfind("Attachment") if (u := text(a.find("URL"))))

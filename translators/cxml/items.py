@@ -18,7 +18,7 @@ from lxml import etree
 
 from ..canonical import Item
 from .parties import LANG
-from .values import sub, text
+from .values import index, sub, text
 
 __all__ = ["read_item", "write_item_id", "write_description", "write_item_extras", "MANUFACTURER_PART"]
 
@@ -28,26 +28,33 @@ _CLASSIFICATION = "classification:"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def read_item(id_el: Element | None, detail_el: Element | None, ext: dict[str, Any]) -> Item:
+def read_item(
+    id_el: Element | None, detail_el: Element | None, ext: dict[str, Any], detail: dict[str, Element] | None = None
+) -> Item:
+    """``detail`` is ``index(detail_el)`` when the caller already has it (the hot path of big orders)."""
     fields: dict[str, Any] = {}
     if id_el is not None:
-        fields["vendor_part"] = text(id_el.find("SupplierPartID"))
-        fields["buyer_part"] = text(id_el.find("BuyerPartID"))
-        if aux := text(id_el.find("SupplierPartAuxiliaryID")):
+        ids = index(id_el)
+        fields["vendor_part"] = text(ids.get("SupplierPartID"))
+        fields["buyer_part"] = text(ids.get("BuyerPartID"))
+        if aux := text(ids.get("SupplierPartAuxiliaryID")):
             ext["supplier_part_auxiliary_id"] = aux
     if detail_el is not None:
-        fields["description"] = text(detail_el.find("Description"))
+        kids = detail if detail is not None else index(detail_el)
+        fields["description"] = text(kids.get("Description"))
         other: dict[str, str] = {}
-        for cls in detail_el.iterfind("Classification"):
-            if value := text(cls):
-                other[_CLASSIFICATION + (cls.get("domain") or "")] = value
-        if mpn := text(detail_el.find("ManufacturerPartID")):
+        if "Classification" in kids:
+            for cls in detail_el.iterchildren("Classification"):
+                if value := text(cls):
+                    other[_CLASSIFICATION + (cls.get("domain") or "")] = value
+        if mpn := text(kids.get("ManufacturerPartID")):
             other[MANUFACTURER_PART] = mpn
         if other:
             fields["other_ids"] = other
-        if name := text(detail_el.find("ManufacturerName")):
+        if name := text(kids.get("ManufacturerName")):
             ext["manufacturer_name"] = name
-        fields["gtin"] = text(detail_el.find("ItemDetailIndustry/ItemDetailRetail/EANID"))
+        if (industry := kids.get("ItemDetailIndustry")) is not None:
+            fields["gtin"] = text(industry.find("ItemDetailRetail/EANID"))
     return Item(**fields)
 
 

@@ -26,6 +26,7 @@ from .terms import read_terms, write_terms
 from .values import (
     CxmlDataError,
     fmt_decimal,
+    index,
     pop_extrinsic,
     read_date,
     read_extrinsics,
@@ -96,22 +97,21 @@ def read_order(request: Element) -> Order:
 
 def _read_line(item: Element) -> OrderLine:
     ext: dict[str, Any] = {}
-    detail = item.find("ItemDetail")
-    price = uom = None
-    if detail is not None:
-        price, _ = read_money(detail.find("UnitPrice"))
-        uom = text(detail.find("UnitOfMeasure"))
-        read_extrinsics(detail, ext)
-    product = read_item(item.find("ItemID"), detail, ext)
-    distribution = [_read_distribution(d) for d in item.iterfind("Distribution")]
-    if distribution:
-        ext["distribution"] = distribution
-    if notes := read_comments(item, ext):
+    kids = index(item)
+    detail_el = kids.get("ItemDetail")
+    detail = index(detail_el) if detail_el is not None else {}
+    price, _ = read_money(detail.get("UnitPrice"))
+    if "Extrinsic" in detail:
+        read_extrinsics(detail_el, ext)
+    product = read_item(kids.get("ItemID"), detail_el, ext, detail)
+    if "Distribution" in kids:
+        ext["distribution"] = [_read_distribution(d) for d in item.iterchildren("Distribution")]
+    if "Comments" in kids and (notes := read_comments(item, ext)):
         ext["notes"] = notes
     return OrderLine(
         line_number=item.get("lineNumber") or None,
         quantity=to_decimal(item.get("quantity"), item, "@quantity"),
-        uom=uom,
+        uom=text(detail.get("UnitOfMeasure")),
         unit_price=price,
         item=product,
         requested_delivery_date=read_date(item, "requestedDeliveryDate", ext, "requested_delivery_date"),

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..canonical import Address, Party
 from .codes import ROLES
-from .values import read_extrinsics, sub, text, write_extrinsics
+from .values import index, read_extrinsics, sub, text, write_extrinsics
 
 __all__ = ["read_party", "read_contact", "write_address", "write_contact", "assign", "slotted", "LANG"]
 
@@ -40,13 +40,14 @@ def _phone_text(el: Element) -> str | None:
 def read_party(el: Element, role: str | None) -> Party:
     """A ``Party`` from an ``Address`` or ``Contact`` element."""
     ext: dict[str, Any] = {}
+    kids = index(el)
     address = None
-    postal = el.find("PostalAddress")
+    postal = kids.get("PostalAddress")
     if postal is not None:
-        deliver_to = [t for d in postal.iterfind("DeliverTo") if (t := text(d))]
-        if deliver_to:
+        lines = index(postal)
+        if "DeliverTo" in lines and (deliver_to := [t for d in postal.iterchildren("DeliverTo") if (t := text(d))]):
             ext["deliver_to"] = deliver_to
-        country_el = postal.find("Country")
+        country_el = lines.get("Country")
         country = country_name = None
         if country_el is not None:
             country_name = text(country_el)
@@ -54,24 +55,26 @@ def read_party(el: Element, role: str | None) -> Party:
             if country_name and country_name != country:
                 ext["country_name"] = country_name
         address = Address(
-            street=[t for s in postal.iterfind("Street") if (t := text(s))],
-            city=text(postal.find("City")),
-            state=text(postal.find("State")),
-            postal_code=text(postal.find("PostalCode")),
+            street=[t for s in postal.iterchildren("Street") if (t := text(s))],
+            city=text(lines.get("City")),
+            state=text(lines.get("State")),
+            postal_code=text(lines.get("PostalCode")),
             country=country,
         )
     channels: dict[str, str] = {}
     for tag, key in _CHANNELS:
-        found = el.find(tag)
+        found = kids.get(tag)
         if found is not None and (value := _phone_text(found) if tag in ("Phone", "Fax") else text(found)):
             channels[key] = value
-    refs = {d: i for r in el.iterfind("IdReference") if (d := r.get("domain")) and (i := r.get("identifier"))}
-    if refs:
-        ext["id_references"] = refs
-    read_extrinsics(el, ext)
+    if "IdReference" in kids:
+        refs = {d: i for r in el.iterchildren("IdReference") if (d := r.get("domain")) and (i := r.get("identifier"))}
+        if refs:
+            ext["id_references"] = refs
+    if "Extrinsic" in kids:
+        read_extrinsics(el, ext)
     return Party(
         role=role,
-        name=text(el.find("Name")),
+        name=text(kids.get("Name")),
         id=el.get("addressID") or None,
         id_qualifier=el.get("addressIDDomain") or None,
         address=address,

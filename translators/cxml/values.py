@@ -21,6 +21,7 @@ from lxml import etree
 
 __all__ = [
     "CxmlDataError",
+    "index",
     "text",
     "child_text",
     "to_decimal",
@@ -48,6 +49,15 @@ class CxmlDataError(ValueError):
     def __init__(self, message: str, element: Element | None = None) -> None:
         self.path = element.getroottree().getpath(element) if element is not None else None
         super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+def index(el: Element) -> dict[str, Element]:
+    """First child per tag in one pass: lxml's ``find`` costs ~2 µs a call (ElementPath), this ~0.3 µs a child."""
+    out: dict[str, Element] = {}
+    for child in el:
+        if child.tag not in out:
+            out[child.tag] = child
+    return out
 
 
 def text(el: Element | None) -> str | None:
@@ -102,14 +112,14 @@ def read_money(el: Element | None) -> tuple[Decimal | None, str | None]:
     """(amount, currency) of the ``Money`` child of ``el``; (None, None) when absent."""
     if el is None:
         return None, None
-    money = el.find("Money")
+    money = next(el.iterchildren("Money"), None)
     if money is None:
         return None, None
     return to_decimal(money.text, money, "Money"), money.get("currency") or None
 
 
 def read_extrinsics(el: Element, ext: dict[str, Any]) -> None:
-    found = {name: value for x in el.iterfind("Extrinsic") if (name := x.get("name")) and (value := text(x))}
+    found = {name: value for x in el.iterchildren("Extrinsic") if (name := x.get("name")) and (value := text(x))}
     if found:
         ext["extrinsics"] = found
 
