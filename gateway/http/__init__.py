@@ -1,0 +1,1 @@
+"""aiohttp handlers: AS2 endpoint, REST API, health, metrics, dashboard."""

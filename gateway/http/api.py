@@ -1,0 +1,343 @@
+"""REST API under ``/api/v1`` (bearer tokens; partner-scoped tokens see only their partner).
+
+Everything a person can do from the dashboard is here too: upload a file for a partner,
+search messages, read one message's raw bytes, parsed segments, canonical documents,
+acknowledgements and event timeline, and replay it. The OpenAPI description is served at
+``/api/v1/openapi.json`` (no token needed, it holds no data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.http.keys import RUNTIME
+from gateway.http.openapi import OPENAPI
+from gateway.inbound import store_inbound
+from gateway.runtime import Runtime
+from gateway.store import (
+    Acknowledgement,
+    ApiToken,
+    Document,
+    Message,
+    State,
+    add_event,
+    current_status,
+    enqueue,
+    history,
+    search_messages,
+    transaction,
+    verify_token,
+)
+from gateway.store.messages import PROCESS_INBOUND_TASK
+
+__all__ = ["setup"]
+
+PREFIX = "/api/v1"
+_PRINCIPAL = web.RequestKey("principal", ApiToken)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+routes = web.RouteTableDef()
+
+
+def setup(app: web.Application) -> None:
+    app.middlewares.append(auth_middleware)
+    app.add_routes(routes)
+
+
+# -- authentication ---------------------------------------------------------------------
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith(PREFIX) or request.path == f"{PREFIX}/openapi.json":
+        return await handler(request)
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _error(web.HTTPUnauthorized, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    runtime = request.app[RUNTIME]
+
+    def check() -> ApiToken | None:
+        with runtime.sessions() as session:
+            record = verify_token(session, token.strip())
+            if record is not None:
+                session.expunge(record)
+            return record
+
+    record = await asyncio.to_thread(check)
+    if record is None:
+        raise _error(web.HTTPUnauthorized, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    request[_PRINCIPAL] = record
+    return await handler(request)
+
+
+def _scope(request: web.Request) -> str | None:
+    """The partner a token is limited to, or None for an operator token."""
+    record: ApiToken = request[_PRINCIPAL]
+    return record.partner_id
+
+
+def _allowed(request: web.Request, partner_id: str) -> bool:
+    scope = _scope(request)
+    return scope is None or scope == partner_id
+
+
+def _error(kind: type[web.HTTPException], message: str, **kw: Any) -> web.HTTPException:
+    return kind(text=web.json_response({"error": message}).text, content_type="application/json", **kw)
+
+
+async def _db(request: web.Request, fn: Callable[[Session], Any], write: bool = False) -> Any:
+    runtime: Runtime = request.app[RUNTIME]
+
+    def run() -> Any:
+        if write:
+            with transaction(runtime.sessions) as session:
+                return fn(session)
+        with runtime.sessions() as session:
+            return fn(session)
+
+    return await asyncio.to_thread(run)
+
+
+# -- representation ---------------------------------------------------------------------
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def message_json(session: Session, message: Message, *, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": str(message.id),
+        "direction": message.direction,
+        "partner": message.partner_id,
+        "transport": message.transport,
+        "status": current_status(session, message.id),
+        "received_at": _iso(message.received_at),
+        "correlation_id": str(message.correlation_id),
+        "as2_message_id": message.as2_message_id,
+        "file_name": message.file_name,
+        "sha256": message.sha256,
+        "size": message.size,
+        "content_type": message.content_type,
+        "standard": message.standard,
+        "duplicate_of": str(message.duplicate_of) if message.duplicate_of else None,
+    }
+    if detail:
+        docs = session.scalars(select(Document).where(Document.message_id == message.id)).all()
+        out["documents"] = [document_json(d) for d in docs]
+    return out
+
+
+def document_json(doc: Document, *, canonical: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": str(doc.id),
+        "type": doc.doc_type,
+        "transaction": doc.transaction,
+        "number": doc.number,
+        "purpose": doc.purpose,
+        "interchange_control": doc.interchange_control,
+        "group_control": doc.group_control,
+        "set_control": doc.set_control,
+    }
+    if canonical:
+        out["document"] = doc.canonical
+        out["findings"] = doc.findings
+    return out
+
+
+def ack_json(ack: Acknowledgement) -> dict[str, Any]:
+    return {
+        "id": str(ack.id),
+        "direction": ack.direction,
+        "kind": ack.kind,
+        "status": ack.status,
+        "interchange_control": ack.interchange_control,
+        "group_control": ack.group_control,
+        "set_control": ack.set_control,
+        "due_at": _iso(ack.due_at),
+        "created_at": _iso(ack.created_at),
+        "acknowledged_at": _iso(ack.acknowledged_at),
+        "message_id": str(ack.message_id) if ack.message_id else None,
+    }
+
+
+# -- helpers ----------------------------------------------------------------------------
+def _uuid(value: str, what: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise _error(web.HTTPBadRequest, f"{what} must be a UUID") from exc
+
+
+def _date(value: str | None, name: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _error(web.HTTPBadRequest, f"{name} must be an ISO 8601 date or time") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _message_or_404(session: Session, request: web.Request) -> Message:
+    message = session.get(Message, _uuid(request.match_info["message_id"]))
+    if message is None or not _allowed(request, message.partner_id):
+        raise _error(web.HTTPNotFound, "no such message")
+    return message
+
+
+# -- endpoints --------------------------------------------------------------------------
+@routes.get(f"{PREFIX}/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+@routes.post(f"{PREFIX}/partners/{{partner_id}}/messages")
+async def upload(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app[RUNTIME]
+    partner_id = request.match_info["partner_id"]
+    if not _allowed(request, partner_id) or partner_id not in runtime.registry:
+        raise _error(web.HTTPNotFound, "no such partner")
+    body = await request.read()
+    if not body:
+        raise _error(web.HTTPBadRequest, "empty body")
+    # The file name is metadata only; it never becomes a path.
+    name = request.query.get("filename") or None
+    stored = await asyncio.to_thread(
+        store_inbound,
+        runtime.sessions,
+        partner_id=partner_id,
+        transport="rest",
+        raw=body,
+        file_name=name[:255] if name else None,
+        content_type=request.headers.get("Content-Type"),
+    )
+    payload = {
+        "message_id": str(stored.message_id),
+        "correlation_id": str(stored.correlation_id),
+        "duplicate_of": str(stored.duplicate_of) if stored.duplicate_of else None,
+    }
+    return web.json_response(payload, status=202)
+
+
+@routes.get(f"{PREFIX}/messages")
+async def list_messages(request: web.Request) -> web.Response:
+    q = request.query
+    scope = _scope(request)
+    partner = q.get("partner")
+    if scope is not None:
+        if partner not in (None, scope):
+            return web.json_response({"messages": []})
+        partner = scope
+    correlation = _uuid(q["correlation_id"], "correlation_id") if q.get("correlation_id") else None
+    try:
+        limit = max(1, min(int(q.get("limit", "100")), 1000))
+        offset = max(0, int(q.get("offset", "0")))
+    except ValueError as exc:
+        raise _error(web.HTTPBadRequest, "limit and offset must be integers") from exc
+
+    def run(session: Session) -> list[dict[str, Any]]:
+        found = search_messages(
+            session,
+            partner=partner,
+            doc_type=q.get("type"),
+            status=q.get("status"),
+            number=q.get("number"),
+            control_number=q.get("control_number"),
+            correlation_id=correlation,
+            direction=q.get("direction"),
+            since=_date(q.get("since"), "since"),
+            until=_date(q.get("until"), "until"),
+            limit=limit,
+            offset=offset,
+        )
+        return [message_json(session, m) for m in found]
+
+    return web.json_response({"messages": await _db(request, run)})
+
+
+@routes.get(f"{PREFIX}/messages/{{message_id}}")
+async def show_message(request: web.Request) -> web.Response:
+    return web.json_response(await _db(request, lambda s: message_json(s, _message_or_404(s, request), detail=True)))
+
+
+@routes.get(f"{PREFIX}/messages/{{message_id}}/raw")
+async def raw_message(request: web.Request) -> web.Response:
+    def run(session: Session) -> tuple[bytes, str | None]:
+        message = _message_or_404(session, request)
+        return message.raw, message.content_type
+
+    raw, content_type = await _db(request, run)
+    return web.Response(
+        body=raw, content_type="application/octet-stream", headers={"X-Content-Type": content_type or ""}
+    )
+
+
+@routes.get(f"{PREFIX}/messages/{{message_id}}/parsed")
+async def parsed_message(request: web.Request) -> web.Response:
+    from gateway.views import parsed_view
+
+    raw = await _db(request, lambda s: _message_or_404(s, request).raw)
+    return web.json_response(await asyncio.to_thread(parsed_view, raw))
+
+
+@routes.get(f"{PREFIX}/messages/{{message_id}}/documents")
+async def message_documents(request: web.Request) -> web.Response:
+    def run(session: Session) -> list[dict[str, Any]]:
+        message = _message_or_404(session, request)
+        docs = session.scalars(select(Document).where(Document.message_id == message.id)).all()
+        return [document_json(d, canonical=True) for d in docs]
+
+    return web.json_response({"documents": await _db(request, run)})
+
+
+@routes.get(f"{PREFIX}/messages/{{message_id}}/acks")
+async def message_acks(request: web.Request) -> web.Response:
+    def run(session: Session) -> list[dict[str, Any]]:
+        message = _message_or_404(session, request)
+        acks = session.scalars(
+            select(Acknowledgement)
+            .where((Acknowledgement.related_message_id == message.id) | (Acknowledgement.message_id == message.id))
+            .order_by(Acknowledgement.created_at)
+        ).all()
+        return [ack_json(a) for a in acks]
+
+    return web.json_response({"acks": await _db(request, run)})
+
+
+@routes.get(f"{PREFIX}/messages/{{message_id}}/events")
+async def message_events(request: web.Request) -> web.Response:
+    def run(session: Session) -> list[dict[str, Any]]:
+        message = _message_or_404(session, request)
+        return [
+            {
+                "state": e.state,
+                "at": _iso(e.at),
+                "detail": e.detail,
+                "document_id": str(e.document_id) if e.document_id else None,
+            }
+            for e in history(session, message.id)
+        ]
+
+    return web.json_response({"events": await _db(request, run)})
+
+
+@routes.post(f"{PREFIX}/messages/{{message_id}}/replay")
+async def replay_message(request: web.Request) -> web.Response:
+    def run(session: Session) -> dict[str, Any]:
+        message = _message_or_404(session, request)
+        if message.direction != "in":
+            raise _error(web.HTTPConflict, "only inbound messages are replayed")
+        add_event(session, message.id, State.REPLAYED, {"by": str(request[_PRINCIPAL].name)})
+        enqueue(
+            session,
+            PROCESS_INBOUND_TASK,
+            {"message_id": str(message.id), "correlation_id": str(message.correlation_id), "replay": True},
+        )
+        return {"message_id": str(message.id), "status": "replay queued"}
+
+    return web.json_response(await _db(request, run, write=True), status=202)
