@@ -1,0 +1,183 @@
+"""A whole X12 file -> :class:`~translators.result.TranslationResult`, validation first.
+
+Validation plugs in at one place (:class:`_Verdicts`): the streaming
+:class:`edi.x12.validate.Validator` sees the same parser events as the translator, so
+what ``edigw validate`` (and the 997/TA1) rejects is never translated:
+
+* a set whose AK501 is ``R`` -> an error with its codes, e.g. ``["AK501:R", "AK502:5",
+  "AK304:3 N1@5", "AK403:7 BEG01@2"]`` (segment id, element, ``@`` AK302 position);
+* a group rejected at AK9 level -> its sets become errors with ``AK905:<code>``;
+* an interchange rejected by its TA1 -> its sets become errors with ``TA105:<code>``;
+* unreadable input -> one error ``TA105:<code>``; sets already read still count.
+
+Sets we have no mapping for (997, 940, ...) are reported as errors ``"transaction set
+997 is not translated"`` with ``AK502:1`` (transaction set not supported): a translate
+run is asked for business documents, and silently skipping a set would hide it.
+The good sets of a file are translated whatever happens to the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from edi.x12.errors import InterchangeResult, SetResult, X12SyntaxError
+from edi.x12.model import FunctionalGroup, TransactionSet
+from edi.x12.parse import read
+from edi.x12.tokenize import Source as X12Source
+from translators.result import Source, Translated, TranslationError, TranslationResult
+
+from . import MAPPINGS, MappingError, to_canonical
+
+Checker = Callable[[TransactionSet], SetResult]
+
+__all__ = ["translate_x12", "translate_set", "set_error_codes", "REQUIRED"]
+
+#: The element a canonical document cannot exist without, per type (for a precise code).
+REQUIRED: dict[str, tuple[str, int]] = {
+    "order": ("BEG", 3),
+    "po_ack": ("BAK", 3),
+    "ship_notice": ("BSN", 2),
+    "invoice": ("BIG", 2),
+}
+
+
+def source_of(ts: TransactionSet) -> Source:
+    group = ts.group
+    ic = group.interchange if group is not None else None
+    return Source(
+        standard="x12",
+        transaction=ts.id,
+        version=ts.version,
+        interchange_control=ic.control_number if ic is not None else "",
+        group_control=group.control_number if group is not None else "",
+        set_control=ts.control_number,
+    )
+
+
+def set_error_codes(result: SetResult) -> list[str]:
+    """AK5/AK3/AK4 findings as short codes: ``AK501:R``, ``AK502:5``, ``AK304:3 N1@5``, ``AK403:7 BEG01@2``."""
+    codes = [f"AK501:{result.status}", *(f"AK502:{c}" for c in result.codes)]
+    for se in result.segment_errors:
+        codes.append(f"AK304:{se.effective_code} {se.segment_id}@{se.position}")
+        codes += [f"AK403:{el.code} {se.segment_id}{el.position:02d}@{se.position}" for el in se.elements]
+    return codes
+
+
+def translate_set(ts: TransactionSet, verdict: SetResult | None = None) -> Translated | TranslationError:
+    """One set -> a document, or an error saying precisely why not."""
+    source = source_of(ts)
+    if verdict is not None and not verdict.accepted:
+        return TranslationError(f"transaction set {ts.id} {ts.control_number!r} failed validation", source,
+                                set_error_codes(verdict))  # fmt: skip
+    mapping = MAPPINGS.get(ts.id)
+    if mapping is None:
+        return TranslationError(f"transaction set {ts.id} is not translated", source, ["AK502:1"])
+    try:
+        doc_type, document = to_canonical(ts)
+    except MappingError as exc:
+        where = f"{exc.segment_id}@{exc.position}"
+        codes = ["AK501:R", "AK502:5", f"AK304:8 {where}"]
+        if exc.element is not None:
+            codes.append(f"AK403:{exc.code} {exc.segment_id}{exc.element:02d}@{exc.position}")
+        return TranslationError(f"transaction set {ts.id} {ts.control_number!r}: {exc}", source, codes)
+    except ValidationError as exc:
+        return _missing_required(ts, mapping.doc_type, source, exc)
+    return Translated(doc_type, document, source)
+
+
+def _missing_required(ts: TransactionSet, doc_type: str, source: Source, exc: ValidationError) -> TranslationError:
+    seg_id, element = REQUIRED[doc_type]
+    codes = ["AK501:R", "AK502:5"]
+    for position, seg in enumerate(ts.segments, start=2):
+        if seg[0] == seg_id:
+            codes += [f"AK304:8 {seg_id}@{position}", f"AK403:1 {seg_id}{element:02d}@{position}"]
+            break
+    else:
+        codes.append(f"AK304:3 {seg_id}@2")
+    details: list[dict[str, Any]] = [{"field": ".".join(map(str, e["loc"])), "error": e["msg"]} for e in exc.errors()]
+    return TranslationError(
+        f"transaction set {ts.id} {ts.control_number!r} lacks required data", source, codes, details
+    )
+
+
+@dataclass
+class _Pending:
+    """What one interchange produced, held until its envelope verdict is known."""
+
+    items: list[tuple[FunctionalGroup | None, Translated | TranslationError]] = field(default_factory=list)
+
+
+class _Verdicts:
+    """Validation, in one place: the set check now, envelope verdicts at each interchange end.
+
+    The envelope :class:`~edi.x12.validate.Validator` gets every parser event but the
+    sets, which :func:`~edi.x12.validate.validate_set` checks once, here.
+    """
+
+    def __init__(self, strict_isa_widths: bool) -> None:
+        try:
+            from edi.x12.validate import Validator, validate_set
+        except ImportError:  # a build without the validator: translate unvalidated
+            self.validator: Any = None
+            self.check: Checker | None = None
+            return
+        self.validator = Validator(strict_isa_widths=strict_isa_widths)
+        self.check = validate_set
+
+    def feed(self, kind: str, obj: object) -> InterchangeResult | None:
+        if self.validator is None or kind == "set":
+            return None
+        return self.validator.feed(kind, obj)
+
+    def finish(self) -> InterchangeResult | None:
+        return self.validator.finish() if self.validator is not None else None
+
+    def set_verdict(self, ts: TransactionSet) -> SetResult | None:
+        return self.check(ts) if self.check is not None else None
+
+
+def _apply_envelope(result: InterchangeResult | None, pending: _Pending, out: TranslationResult) -> None:
+    """Move an interchange's translated sets to ``out``, as errors when its envelope was rejected."""
+    groups = {(g.functional_id, g.control_number): g for g in result.groups} if result is not None else {}
+    for group, item in pending.items:
+        if isinstance(item, Translated) and result is not None:
+            if result.status == "R":
+                message = f"interchange {result.control_number!r} was rejected (TA1)"
+                item = TranslationError(message, item.source, [f"TA105:{result.note_code}"])
+            elif group is not None:
+                g = groups.get((group.functional_id, group.control_number))
+                if g is not None and g.codes:
+                    codes = ["AK901:R", *(f"AK905:{c}" for c in g.codes)]
+                    item = TranslationError(f"functional group {g.control_number!r} was rejected", item.source, codes)
+        if isinstance(item, Translated):
+            out.documents.append(item)
+        else:
+            out.errors.append(item)
+    pending.items.clear()
+
+
+def translate_x12(data: X12Source, *, strict_isa_widths: bool = True) -> TranslationResult:
+    """Translate every set of an X12 file (bytes, path or binary stream)."""
+    out = TranslationResult()
+    verdicts = _Verdicts(strict_isa_widths)
+    pending = _Pending()
+    try:
+        for kind, obj in read(data):
+            finished = verdicts.feed(kind, obj)
+            if finished is not None:
+                _apply_envelope(finished, pending, out)
+            if kind == "set":
+                ts: TransactionSet = obj  # type: ignore[assignment]
+                pending.items.append((ts.group, translate_set(ts, verdicts.set_verdict(ts))))
+            elif kind == "interchange_end" and verdicts.validator is None:
+                _apply_envelope(None, pending, out)
+    except X12SyntaxError as exc:
+        _apply_envelope(verdicts.finish(), pending, out)
+        out.errors.append(TranslationError(f"unreadable X12: {exc}", None, [f"TA105:{exc.ta1_code}"]))
+        return out
+    _apply_envelope(verdicts.finish(), pending, out)
+    return out

@@ -1,0 +1,65 @@
+"""810 invoice <-> :class:`~translators.canonical.Invoice`.
+
+TDS01 and SAC05 are N2 (two implied decimals) and become exact Decimals; summary SAC
+segments with SAC01 A/C become ``charges`` (SAC*N and line-level SACs stay kept raw).
+"""
+
+from __future__ import annotations
+
+from translators.canonical import Invoice
+
+from .codes import CHARGE_TYPE, PURPOSE
+from .common import DESCRIPTION, TERMS, currency, line_count
+from .document import FlatDocument, Roles, sequence
+from .mapping import Elements, F, ListOf, Qualified
+from .values import DATE, DECIMAL, IMPLIED2, codes
+
+__all__ = ["INVOICE"]
+
+CHARGE = Elements(
+    "SAC",
+    [F(1, "type", codes(CHARGE_TYPE)), F(2, "code"), F(5, "amount", IMPLIED2), F(15, "description")],
+)
+
+INVOICE = FlatDocument(
+    set_id="810",
+    functional_id="IN",
+    doc_type="invoice",
+    model=Invoice,
+    header=(
+        Elements(
+            "BIG",
+            [
+                F(1, "invoice_date", DATE),
+                F(2, "invoice_number"),
+                F(3, "po_date", DATE),
+                F(4, "po_number"),
+                F(8, "purpose", codes(PURPOSE)),
+            ],
+        ),
+        currency("SE"),
+        Qualified("REF"),
+        TERMS,
+        Qualified("DTM", {"003": F(2, "invoice_date", DATE, write=False)}),
+    ),
+    roles=Roles({"seller": ("SE", "SU", "VN"), "buyer": ("BY", "BT"), "remit_to": ("RI",), "ship_to": ("ST",)}),
+    line=(
+        Elements(
+            "IT1",
+            [F(1, "line_number"), F(2, "quantity", DECIMAL), F(3, "uom"), F(4, "unit_price", DECIMAL)],
+            ids_from=6,
+            ids_end=25,
+        ),
+        DESCRIPTION,
+    ),
+    summary=(
+        Elements("TDS", [F(1, "total_amount", IMPLIED2)]),
+        ListOf("charges", CHARGE, when=lambda seg: seg.get(1) in CHARGE_TYPE),
+        line_count(),
+    ),
+    summary_start=frozenset({"TDS", "CTT"}),
+    header_order=sequence("BIG NTE CUR REF YNQ PER N1 ITD DTM FOB PID MEA PWK PKG L7 BAL INC PAM LM N9 V1 FA1"),
+    line_order=sequence(
+        "IT1 CRC QTY CUR IT3 TXI CTP PAM MEA PID PWK PKG PO4 ITD REF YNQ PER IT8 VC SAC DTM CAD L7 SR N1 SLN"
+    ),
+)
