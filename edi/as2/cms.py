@@ -17,6 +17,7 @@ import hmac
 import os
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 from asn1crypto import cms as asn1_cms
 from asn1crypto import x509 as asn1_x509
@@ -42,10 +43,15 @@ __all__ = ["content_kind", "sign", "verify", "encrypt", "decrypt", "compress", "
 _KINDS = {"enveloped_data": "enveloped-data", "signed_data": "signed-data", "compressed_data": "compressed-data"}
 
 
-def _load(der: bytes) -> asn1_cms.ContentInfo:
+_ASN1_ERRORS = (ValueError, TypeError, KeyError)  # what asn1crypto raises, lazily, on broken DER
+
+
+def _content(der: bytes, content_type: str) -> asn1_cms.Asn1Value:
+    """The inner structure of a ContentInfo of the expected type (ValueError otherwise)."""
     info = asn1_cms.ContentInfo.load(der)
-    info.native  # noqa: B018 - forces a full parse so broken DER fails here, not later
-    return info
+    if info["content_type"].native != content_type:
+        raise ValueError(f"CMS content is {info['content_type'].native}, expected {content_type}")
+    return info["content"]
 
 
 def content_kind(der: bytes) -> str | None:
@@ -59,12 +65,16 @@ def content_kind(der: bytes) -> str | None:
         return None
 
 
-def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+@lru_cache(maxsize=256)
+def _issuer_and_serial(certificate_der: bytes) -> bytes:
+    """DER IssuerAndSerialNumber of a certificate, cached: building it is most of a signature's cost."""
+    certificate = asn1_x509.Certificate.load(certificate_der)
+    fields = {"issuer": certificate.issuer, "serial_number": certificate.serial_number}
+    return asn1_cms.IssuerAndSerialNumber(fields).dump()
 
 
-def _issuer_and_serial(certificate: asn1_x509.Certificate) -> dict[str, object]:
-    return {"issuer": certificate.issuer, "serial_number": certificate.serial_number}
+def _der(certificate: x509.Certificate) -> bytes:
+    return certificate.public_bytes(serialization.Encoding.DER)
 
 
 def sign(data: bytes, key: PrivateKey, certificate: x509.Certificate, digest: str) -> bytes:
@@ -91,13 +101,11 @@ def sign(data: bytes, key: PrivateKey, certificate: x509.Certificate, digest: st
     else:
         signature = key.sign(to_sign, ec.ECDSA(algorithm))
         signature_algorithm = f"{asn1_digest}_ecdsa"
-    signer_certificate = _asn1_certificate(certificate)
+    certificate_der = _der(certificate)
     signer = asn1_cms.SignerInfo(
         {
             "version": "v1",
-            "sid": asn1_cms.SignerIdentifier(
-                name="issuer_and_serial_number", value=_issuer_and_serial(signer_certificate)
-            ),
+            "sid": asn1_cms.SignerIdentifier.load(_issuer_and_serial(certificate_der)),
             "digest_algorithm": {"algorithm": asn1_digest},
             "signed_attrs": signed_attrs,
             "signature_algorithm": {"algorithm": signature_algorithm},
@@ -109,7 +117,7 @@ def sign(data: bytes, key: PrivateKey, certificate: x509.Certificate, digest: st
             "version": "v1",
             "digest_algorithms": [{"algorithm": asn1_digest}],
             "encap_content_info": {"content_type": "data"},
-            "certificates": [signer_certificate],
+            "certificates": [asn1_cms.CertificateChoices.load(certificate_der)],
             "signer_infos": [signer],
         }
     )
@@ -156,12 +164,11 @@ def verify(signature_der: bytes, content: bytes, certificates: Sequence[x509.Cer
     AuthenticationFailed. Several certificates allow a partner's key rollover.
     """
     try:
-        info = _load(signature_der)
-    except (ValueError, TypeError) as exc:
+        signers = list(_content(signature_der, "signed_data")["signer_infos"])
+        for signer in signers:
+            signer.native  # noqa: B018 - parse the (small) signer infos now, so broken DER fails here
+    except _ASN1_ERRORS as exc:
         raise IntegrityCheckFailed(f"unreadable signature: {exc}") from exc
-    if info["content_type"].native != "signed_data":
-        raise IntegrityCheckFailed("signature part does not hold CMS SignedData")
-    signers = list(info["content"]["signer_infos"])
     if not signers:
         raise IntegrityCheckFailed("SignedData has no signer")
     digest_checked = False
@@ -201,11 +208,10 @@ def encrypt(data: bytes, certificate: x509.Certificate, cipher: str) -> bytes:
     padder = PKCS7(spec.algorithm.block_size).padder()
     encryptor = Cipher(spec.algorithm(key), modes.CBC(iv)).encryptor()
     ciphertext = encryptor.update(padder.update(data) + padder.finalize()) + encryptor.finalize()
-    recipient = _asn1_certificate(certificate)
     ktri = asn1_cms.KeyTransRecipientInfo(
         {
             "version": "v0",
-            "rid": asn1_cms.RecipientIdentifier(name="issuer_and_serial_number", value=_issuer_and_serial(recipient)),
+            "rid": asn1_cms.RecipientIdentifier.load(_issuer_and_serial(_der(certificate))),
             "key_encryption_algorithm": {"algorithm": "rsaes_pkcs1v15"},
             "encrypted_key": public_key.encrypt(key, padding.PKCS1v15()),
         }
@@ -227,8 +233,7 @@ def encrypt(data: bytes, certificate: x509.Certificate, cipher: str) -> bytes:
 def _addressed_to(ktri: asn1_cms.KeyTransRecipientInfo, certificate: x509.Certificate) -> bool:
     rid = ktri["rid"]
     if rid.name == "issuer_and_serial_number":
-        ours = _asn1_certificate(certificate)
-        return rid.chosen["serial_number"].native == ours.serial_number and rid.chosen["issuer"] == ours.issuer
+        return rid.chosen.dump() == _issuer_and_serial(_der(certificate))
     try:
         ski = certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
     except x509.ExtensionNotFound:
@@ -256,21 +261,19 @@ def decrypt(der: bytes, key: PrivateKey, certificate: x509.Certificate) -> tuple
     if not isinstance(key, rsa.RSAPrivateKey):
         raise DecryptionFailed("decryption needs an RSA private key")
     try:
-        info = _load(der)
-    except (ValueError, TypeError) as exc:
+        enveloped = _content(der, "enveloped_data")
+        ktris = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
+        candidates = [k for k in ktris if _addressed_to(k, certificate)] or ktris
+        content_info = enveloped["encrypted_content_info"]
+        algorithm = content_info["content_encryption_algorithm"]
+        oid_name = algorithm["algorithm"].native
+        ciphertext = content_info["encrypted_content"].native
+        iv = algorithm["parameters"].native
+    except _ASN1_ERRORS as exc:
         raise DecryptionFailed("unreadable enveloped data") from exc
-    if info["content_type"].native != "enveloped_data":
-        raise DecryptionFailed("content is not CMS EnvelopedData")
-    enveloped = info["content"]
-    ktris = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
-    candidates = [k for k in ktris if _addressed_to(k, certificate)] or ktris
-    content_info = enveloped["encrypted_content_info"]
-    algorithm = content_info["content_encryption_algorithm"]
-    spec = cipher_for_oid_name(algorithm["algorithm"].native)
+    spec = cipher_for_oid_name(oid_name)
     if spec is None:
-        raise InsufficientMessageSecurity(f"content encryption {algorithm['algorithm'].native!r} is not accepted")
-    ciphertext = content_info["encrypted_content"].native
-    iv = algorithm["parameters"].native
+        raise InsufficientMessageSecurity(f"content encryption {oid_name!r} is not accepted")
     for ktri in candidates:
         try:
             content_key = _unwrap_key(ktri, key)
@@ -280,7 +283,7 @@ def decrypt(der: bytes, key: PrivateKey, certificate: x509.Certificate) -> tuple
             padded = decryptor.update(ciphertext) + decryptor.finalize()
             unpadder = PKCS7(spec.algorithm.block_size).unpadder()
             return unpadder.update(padded) + unpadder.finalize(), spec.name
-        except (ValueError, TypeError):
+        except _ASN1_ERRORS:
             continue
     raise DecryptionFailed("message cannot be decrypted with our key")
 
@@ -300,15 +303,12 @@ def compress(data: bytes) -> bytes:
 def decompress(der: bytes, limit: int | None = None) -> bytes:
     """Inflate RFC 3274 CompressedData; ``limit`` caps the output size (zip-bomb guard)."""
     try:
-        info = _load(der)
-        if info["content_type"].native != "compressed_data":
-            raise DecompressionFailed("content is not CMS CompressedData")
-        compressed = info["content"]
+        compressed = _content(der, "compressed_data")
         if compressed["compression_algorithm"]["algorithm"].native != "zlib":
             raise DecompressionFailed("only zlib compression is supported")
         inflater = zlib.decompressobj()
         data = inflater.decompress(compressed["encap_content_info"]["content"].native, limit or 0)
-    except (ValueError, TypeError, KeyError, zlib.error) as exc:
+    except (*_ASN1_ERRORS, zlib.error) as exc:
         raise DecompressionFailed(f"unreadable compressed data: {exc}") from exc
     if inflater.unconsumed_tail:
         raise DecompressionFailed(f"decompressed content exceeds {limit} bytes")

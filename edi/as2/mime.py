@@ -135,19 +135,36 @@ def build_multipart(parts: Iterable[bytes], boundary: str) -> bytes:
     return out + delimiter + b"--" + CRLF
 
 
+def _delimiters(body: bytes, boundary: bytes) -> list[tuple[int, int, bool]]:
+    """(start, content start after the delimiter line, is closing) of each boundary delimiter line.
+
+    ``start`` includes the line break before ``--boundary``, which belongs to the delimiter.
+    """
+    delimiter = b"--" + boundary
+    found = []
+    i = body.find(delimiter)
+    while i >= 0:
+        end = i + len(delimiter)
+        closing = body.startswith(b"--", end)
+        eol = body.find(b"\n", end)
+        line_end = len(body) if eol < 0 else eol
+        if (i == 0 or body[i - 1] == 0x0A) and not body[end + 2 * closing : line_end].strip(b" \t\r"):
+            start = i - 2 if body[i - 2 : i] == CRLF else max(i - 1, 0)
+            found.append((start, line_end + 1, closing))
+        i = body.find(delimiter, end)
+    return found
+
+
 def split_multipart(body: bytes, boundary: str) -> list[bytes]:
     """The exact bytes of each body part; the line break before a delimiter belongs to the delimiter."""
     if not boundary:
         raise MalformedMessage("multipart entity without boundary")
-    pattern = re.compile(rb"(?:^|\r?\n)--" + re.escape(boundary.encode("ascii")) + rb"(--)?[ \t]*(?=\r?\n|$)")
-    matches = list(pattern.finditer(body))
+    delimiters = _delimiters(body, boundary.encode("ascii", "replace"))
     parts: list[bytes] = []
-    for current, following in zip(matches, matches[1:], strict=False):
-        if current.group(1):
+    for (_, content_start, closing), (next_start, _, _) in zip(delimiters, delimiters[1:], strict=False):
+        if closing:
             break
-        start = current.end()
-        start += 2 if body.startswith(CRLF, start) else 1 if body.startswith(b"\n", start) else 0
-        parts.append(body[start : following.start()])
+        parts.append(body[content_start:next_start])
     if not parts:
         raise MalformedMessage("multipart body has no parts for its boundary")
     return parts
