@@ -40,7 +40,9 @@ def validate(file: str, ack: str | None) -> None:
 @click.option("--partner", help="Partner id whose profile applies.")
 def translate(file: str, partner: str | None) -> None:
     """Translate an X12/cXML/XML file into canonical JSON on stdout."""
-    _not_built("translate", 4)
+    from gateway.commands.translate import run
+
+    sys.exit(run(file, partner))
 
 
 @cli.command()
@@ -50,7 +52,9 @@ def translate(file: str, partner: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["x12", "cxml"]), default=None)
 def render(doc_type: str, file: str, partner: str, fmt: str | None) -> None:
     """Render a canonical JSON document as the partner's outbound X12 or cXML."""
-    _not_built("render", 4)
+    from gateway.commands.render import run
+
+    sys.exit(run(doc_type, file, partner, fmt))
 
 
 @cli.command()
