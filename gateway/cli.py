@@ -101,8 +101,13 @@ def partners_validate(path: str | None) -> None:
 
 @partners.command("test")
 @click.argument("partner_id")
-def partners_test(partner_id: str) -> None:
-    _not_built("partners test", 5)
+@click.option("--partners", "path", type=click.Path(), help="Partners folder (default $EDIGW_PARTNERS).")
+@click.option("--update", is_flag=True, help="Write the goldens from this run instead of comparing (review them!).")
+def partners_test(partner_id: str, path: str | None, update: bool) -> None:
+    """Replay samples/partners/PARTNER_ID/samples through the pipeline and compare with goldens."""
+    from gateway.commands.partners import run_test
+
+    sys.exit(run_test(partner_id, path, update))
 
 
 @cli.group()

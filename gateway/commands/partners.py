@@ -5,21 +5,28 @@ collisions with the other profiles of the folder, and rule paths checked against
 canonical model (:func:`translators.rules.check_rules`, which the partners layer cannot
 run itself). Every problem is one line ``file: field.path: message``.
 
-Exit codes: 0 valid, 1 invalid, 2 the path does not exist.
+``test`` replays the partner's samples (:mod:`gateway.commands.partners_replay`).
+
+Exit codes: 0 valid / all samples pass, 1 invalid / a sample fails, 2 the path,
+partner or samples do not exist (or the pipeline is not built yet).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from partners.errors import ProfileError, display_path
 from partners.profile import Profile
-from partners.registry import check_path, default_folder
+from partners.registry import Registry, check_path, default_folder
 from translators.rules import check_rules
 
-__all__ = ["run_list", "run_validate", "format_table", "check"]
+if TYPE_CHECKING:
+    from .partners_replay import Outcome, Translate
+
+__all__ = ["run_list", "run_validate", "run_test", "format_table", "check"]
 
 
 def check(path: Path) -> tuple[list[Profile], list[ProfileError]]:
@@ -75,3 +82,58 @@ def run_list(path: str | None) -> int:
     rows = [p.summary() for p in sorted(profiles, key=lambda p: p.id)]
     print(format_table(rows, ("id", "name", "status", "transports", "documents")))
     return 0
+
+
+def _translator() -> Translate | None:
+    """``translators.translate.translate_bytes`` as the replay needs it, None until it exists."""
+    try:
+        from translators.translate import translate_bytes
+    except ImportError:
+        return None
+    return lambda data, partner_id: translate_bytes(data, partner=partner_id)
+
+
+def _replayer() -> tuple[Callable[..., list[Outcome]] | None, str]:
+    """(``replay_partner``, "") or (None, what is missing): the whole pipeline, imported only here."""
+    try:
+        from .partners_replay import replay_partner
+    except ImportError as exc:
+        return None, str(exc)
+    return replay_partner, ""
+
+
+def run_test(partner_id: str, path: str | None, update: bool, translate: Translate | None = None) -> int:
+    folder = _folder(path)
+    if folder is None:
+        return 2
+    replay_partner, missing = _replayer()
+    translate = translate or _translator()
+    if replay_partner is None or translate is None:
+        missing = missing or "needs translators.translate.translate_bytes"
+        print(f"edigw partners test: not built yet ({missing})", file=sys.stderr)
+        return 2
+    _, errors = check(folder)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        return 1
+    registry = Registry.load(folder)
+    if partner_id not in registry:
+        print(f"edigw partners test: no partner {partner_id!r} in {display_path(folder)}", file=sys.stderr)
+        return 2
+    outcomes = replay_partner(registry, partner_id, translate, write_goldens=update)
+    if not outcomes:
+        samples = registry.get(partner_id).samples_dir
+        print(f"edigw partners test: no sample files in {samples}", file=sys.stderr)
+        return 2
+    columns = ("sample", "standard", "partner", "validate", "ack", "documents", "errors", "routes", "result")
+    print(format_table([o.row() for o in outcomes], columns))
+    if update:
+        print(f"goldens written for {len(outcomes)} sample(s); review them before committing", file=sys.stderr)
+        return 0
+    for outcome in outcomes:
+        for diff in outcome.diffs:
+            print(diff)
+    failed = sum(not o.passed for o in outcomes)
+    print(f"{len(outcomes) - failed} passed, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
