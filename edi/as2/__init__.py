@@ -6,8 +6,9 @@ objects (:mod:`edi.as2.keys` has PEM loaders); partner and key lookups are callb
 error is an :class:`~edi.as2.errors.AS2Error` carrying its MDN disposition modifier.
 
 Modules, one stage each: ``mime`` (byte-exact entities), ``cms`` (sign, verify,
-encrypt, decrypt, compress), ``mic``, ``algorithms``, ``envelope`` (AS2 headers),
-``build`` (outbound), ``parse`` (inbound), ``mdn`` (build and read receipts).
+encrypt, decrypt, compress), ``smime`` (multipart/signed), ``mic``, ``algorithms``,
+``envelope`` (AS2 headers), ``build`` (outbound), ``parse`` (inbound), ``mdn`` (build
+and read receipts).
 
 Why not pyas2lib at run time
     pyas2lib 1.4.4 depends on oscrypto, whose last release (1.3.0) cannot read

@@ -8,7 +8,6 @@ when neither. :func:`edi.as2.parse.parse_message` applies the same rule.
 
 from __future__ import annotations
 
-import base64
 import email.utils
 import platform
 from collections.abc import Mapping
@@ -20,11 +19,10 @@ from edi.as2.algorithms import normalize_cipher, normalize_digest
 from edi.as2.envelope import AS2_VERSION, EDIINT_FEATURES, MdnRequest, new_message_id
 from edi.as2.keys import LocalIdentity, Partner
 from edi.as2.mic import Mic
-from edi.as2.mime import build_multipart, header_value, make_boundary, quote_as2_name, render_entity, safe_filename
+from edi.as2.mime import header_value, quote_as2_name, render_entity, safe_filename
+from edi.as2.smime import Headers, signed_entity
 
-__all__ = ["Compression", "MdnMode", "SendOptions", "OutboundMessage", "build_message", "signed_entity"]
-
-Headers = list[tuple[str, str]]
+__all__ = ["Compression", "MdnMode", "SendOptions", "OutboundMessage", "build_message"]
 
 
 class Compression(StrEnum):
@@ -107,28 +105,6 @@ def _smime_headers(smime_type: str, name: str) -> Headers:
 
 def _compressed(entity: bytes) -> tuple[Headers, bytes]:
     return _smime_headers("compressed-data", "smime.p7z"), cms.compress(entity)
-
-
-def signed_entity(entity: bytes, identity: LocalIdentity, digest: str) -> tuple[Headers, bytes]:
-    """multipart/signed around the exact ``entity`` bytes (also used to sign MDNs)."""
-    signature = cms.sign(entity, identity.private_key, identity.certificate, digest)
-    signature_part = render_entity(
-        [
-            ("Content-Type", header_value("application/pkcs7-signature", {"name": "smime.p7s"})),
-            ("Content-Transfer-Encoding", "base64"),
-            ("Content-Disposition", header_value("attachment", {"filename": "smime.p7s"})),
-        ],
-        _base64_lines(signature),
-    )
-    boundary = make_boundary()
-    params = {"protocol": "application/pkcs7-signature", "micalg": normalize_digest(digest), "boundary": boundary}
-    body = build_multipart([entity, signature_part], boundary)
-    return [("Content-Type", header_value("multipart/signed", params))], body
-
-
-def _base64_lines(data: bytes) -> bytes:
-    encoded = base64.b64encode(data)
-    return b"\r\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76)) + b"\r\n"
 
 
 def build_message(

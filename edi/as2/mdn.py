@@ -16,7 +16,6 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from enum import StrEnum
 
-from edi.as2.build import signed_entity
 from edi.as2.envelope import AS2_VERSION, EDIINT_FEATURES, Envelope, new_message_id, read_envelope
 from edi.as2.errors import (
     MDN_ACTION_MODE,
@@ -38,7 +37,8 @@ from edi.as2.mime import (
     render_entity,
     split_multipart,
 )
-from edi.as2.parse import FindPartner, verify_signed_entity
+from edi.as2.parse import FindPartner
+from edi.as2.smime import signed_entity, verify_signed_entity
 
 __all__ = ["MdnMessage", "MdnStatus", "MdnResult", "Disposition", "build_mdn", "parse_mdn"]
 

@@ -17,21 +17,20 @@ from edi.as2.errors import (
     AS2Error,
     DecryptionFailed,
     InsufficientMessageSecurity,
-    IntegrityCheckFailed,
     MalformedMessage,
     UnknownTradingPartner,
 )
 from edi.as2.keys import LocalIdentity, Partner
 from edi.as2.mic import Mic
-from edi.as2.mime import Entity, canonicalize, entity_from_http, parse_entity, safe_filename, split_multipart
+from edi.as2.mime import Entity, entity_from_http, parse_entity, safe_filename
+from edi.as2.smime import verify_signed_entity
 
-__all__ = ["InboundMessage", "FindOurKey", "FindPartner", "parse_message", "verify_signed_entity"]
+__all__ = ["InboundMessage", "FindOurKey", "FindPartner", "parse_message"]
 
 FindOurKey = Callable[[str], LocalIdentity | None]
 FindPartner = Callable[[str], Partner | None]
 
 _SMIME_TYPES = {"application/pkcs7-mime", "application/x-pkcs7-mime"}
-_SIGNATURE_TYPES = {"application/pkcs7-signature", "application/x-pkcs7-signature"}
 _MAX_LAYERS = 4
 DEFAULT_MAX_SIZE = 100 * 1024 * 1024
 
@@ -50,31 +49,6 @@ class InboundMessage:
     compressed: bool
     cipher: str | None = None
     signature_digest: str | None = None
-
-
-def verify_signed_entity(entity: Entity, certificates: tuple) -> tuple[Entity, str, bytes]:
-    """Verify a multipart/signed entity; returns (signed entity, digest name, exact signed bytes).
-
-    Verification is tried on the bytes as received first, then on their CRLF-canonical
-    form, because some transports turn CRLF into LF in text parts after signing.
-    """
-    parts = split_multipart(entity.body, entity.param("boundary") or "")
-    if len(parts) != 2:
-        raise MalformedMessage(f"multipart/signed must have 2 parts, found {len(parts)}")
-    signature_entity = parse_entity(parts[1])
-    if signature_entity.content_type not in _SIGNATURE_TYPES:
-        raise MalformedMessage(f"unexpected signature part type {signature_entity.content_type}")
-    signature = signature_entity.decoded_body()
-    content = parts[0]
-    try:
-        digest = cms.verify(signature, content, certificates)
-    except IntegrityCheckFailed:
-        canonical = canonicalize(content)
-        if canonical == content:
-            raise
-        digest = cms.verify(signature, canonical, certificates)
-        content = canonical
-    return parse_entity(content), digest, content
 
 
 def _mic_algorithm(envelope: Envelope, signature_digest: str | None) -> str:

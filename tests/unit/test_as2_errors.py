@@ -18,8 +18,8 @@ from edi.as2 import (
     build_mdn,
     read_envelope,
 )
-from edi.as2.build import signed_entity
 from edi.as2.mime import render_entity
+from edi.as2.smime import signed_entity
 from tests.support.as2_exchange import Exchange
 from tests.support.as2_keys import make_identity
 
@@ -149,6 +149,14 @@ def test_signature_survives_crlf_to_lf_conversion() -> None:
     inbound = exchange.receive(sent.headers, sent.body.replace(b"\r\n", b"\n"))
     assert inbound.payload == PAYLOAD
     assert inbound.mic == sent.mic
+
+
+def test_base64_transfer_encoded_http_body_is_decoded() -> None:
+    """Some products send the enveloped data base64-encoded, saying so in an HTTP header."""
+    exchange = Exchange.default()
+    sent = exchange.send(PAYLOAD)
+    headers = {**sent.headers, "Content-Transfer-Encoding": "base64"}
+    assert exchange.receive(headers, base64.encodebytes(sent.body)).payload == PAYLOAD
 
 
 def test_base64_transfer_encoded_payload_is_verified_raw_and_decoded() -> None:
