@@ -94,18 +94,28 @@ def _strip_angles(value: str) -> str:
     return value.strip().removeprefix("<").removesuffix(">").strip()
 
 
+def _printable(value: str, limit: int) -> bool:
+    return 0 < len(value) <= limit and all(32 <= ord(ch) < 127 for ch in value)
+
+
 def read_envelope(headers: Mapping[str, str]) -> Envelope:
+    """Read and check the identity headers; they are echoed into the MDN, so junk is refused here."""
     lowered = lower_keys(headers)
     missing = [name for name in ("as2-from", "as2-to", "message-id") if not lowered.get(name, "").strip()]
     if missing:
         raise MalformedMessage(f"missing AS2 header(s): {', '.join(missing)}")
-    return Envelope(
+    envelope = Envelope(
         message_id=_strip_angles(lowered["message-id"]),
         as2_from=unquote_as2_name(lowered["as2-from"]),
         as2_to=unquote_as2_name(lowered["as2-to"]),
         subject=lowered.get("subject"),
         mdn=MdnRequest.from_headers(headers),
     )
+    if not _printable(envelope.message_id, 998):
+        raise MalformedMessage("Message-ID must be printable ASCII")
+    if not (_printable(envelope.as2_from, 128) and _printable(envelope.as2_to, 128)):
+        raise MalformedMessage("AS2-From/AS2-To must be 1-128 printable ASCII characters")
+    return envelope
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,200}$")

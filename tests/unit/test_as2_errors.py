@@ -103,6 +103,16 @@ def test_missing_headers_are_malformed(missing: str) -> None:
     assert err.value.modifier == "unexpected-processing-error"
 
 
+@pytest.mark.parametrize(
+    ("header", "value"), [("AS2-From", "caf\u00e9"), ("AS2-To", "x" * 129), ("Message-ID", "<a\x07b@c>")]
+)
+def test_identity_headers_echoed_into_the_mdn_must_be_printable(header: str, value: str) -> None:
+    exchange = Exchange.default()
+    sent = exchange.send(PAYLOAD)
+    with pytest.raises(MalformedMessage):
+        read_envelope({**sent.headers, header: value})
+
+
 def test_corrupt_compressed_data_is_decompression_failed() -> None:
     exchange = Exchange.default(require_signature=False, require_encryption=False)
     sent = exchange.send(PAYLOAD, sign=False, encrypt=False, compression="before-signing")
