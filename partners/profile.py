@@ -419,6 +419,10 @@ class Profile(_Strict):
                         out.append((where, f"no route for {spec.document_type!r} and no routing.default"))
         for doc_type in sorted(self.routing.routed_types() - inbound_types):
             out.append((f"routing.{doc_type}", f"partner sends no {doc_type!r} documents (see documents.inbound)"))
+        outbound_x12 = [d.version for d in self.documents.outbound if d.standard == "x12"]
+        explicit = "repetition" in self.documents.delimiters.model_fields_set
+        if explicit and self.documents.delimiters.repetition and outbound_x12 and max(outbound_x12) < "004020":
+            out.append(("documents.delimiters.repetition", "X12 before 004020 has no repetition separator: use null"))
         if self.identities.isa and self.control_numbers.our_isa is None:
             out.append(("control_numbers.our_isa", "required with identities.isa (our ISA id towards this partner)"))
         if self.identities.as2 and self.transports.as2 is None:

@@ -46,6 +46,7 @@ BAD_FIELDS = [
     ("bigbox", "documents.ack", "998", "documents.ack", "'997'"),
     ("bigbox", "documents.delimiters.element", "~", "documents.delimiters", "differ"),
     ("bigbox", "documents.delimiters.segment", "ab", "documents.delimiters", "one punctuation character"),
+    ("bigbox", "documents.delimiters.repetition", "^", "documents.delimiters.repetition", "use null"),
     ("bigbox", "documents.delimiters.suffix", "\t", "documents.delimiters.suffix", "Input should be"),
     ("bigbox", "documents.expect_ack_within_minutes", 0, "documents.expect_ack_within_minutes", "equal to 1"),
     ("bigbox", "rules.uom", {"CASE": "CS"}, "rules.uom.CASE", "pattern"),
