@@ -15,6 +15,7 @@ from edi.as2 import cms
 from edi.as2.envelope import Envelope, read_envelope
 from edi.as2.errors import (
     AS2Error,
+    DecompressionFailed,
     DecryptionFailed,
     InsufficientMessageSecurity,
     MalformedMessage,
@@ -101,7 +102,7 @@ def _unwrap(
                 entity = _inner_entity(decrypted, DecryptionFailed)
             elif kind == "compressed-data" and not compressed:
                 compressed = True
-                entity = _inner_entity(cms.decompress(der, max_size), MalformedMessage)
+                entity = _inner_entity(cms.decompress(der, max_size), DecompressionFailed)
             else:
                 raise MalformedMessage(f"unsupported or repeated S/MIME layer {kind!r}")
         elif content_type == "multipart/signed" and signed_bytes is None:
