@@ -64,7 +64,7 @@ SUMMARY_CHARGES: tuple[tuple[str, str, str], ...] = (
     ("InvoiceDetailDiscount", "allowance", "discount"),
 )
 _BY_CODE = {(kind, code): tag for tag, kind, code in SUMMARY_CHARGES}
-_TAX_DETAIL_ATTRS = (("purpose", "purpose"), ("category", "category"), ("percentageRate", "percentage_rate"))
+_TAX_DETAIL_ATTRS = (("purpose", "purpose"), ("category", "category"))
 
 
 def read_invoice(request: Element) -> Invoice:
@@ -198,7 +198,9 @@ def _read_tax(tax: Element) -> dict[str, Any]:
     out: dict[str, Any] = {"amount": amount, "description": text(tax.find("Description"))}
     details = []
     for detail in tax.iterfind("TaxDetail"):
-        item = {key: value for attr, key in _TAX_DETAIL_ATTRS if (value := detail.get(attr))}
+        item: dict[str, Any] = {key: value for attr, key in _TAX_DETAIL_ATTRS if (value := detail.get(attr))}
+        if (rate := to_decimal(detail.get("percentageRate"), detail, "@percentageRate")) is not None:
+            item["percentage_rate"] = rate
         for tag, key in (("TaxableAmount", "taxable_amount"), ("TaxAmount", "tax_amount")):
             value, _ = read_money(detail.find(tag))
             if value is not None:
@@ -328,7 +330,8 @@ def _write_tax(parent: Element, tax: dict[str, Any], currency: str | None) -> No
     if tax.get("description") is not None:
         sub(el, "Description", str(tax["description"]), **{_XML_LANG: LANG})
     for item in tax.get("details") or []:
-        detail = sub(el, "TaxDetail", **{attr: _text(item.get(key)) for attr, key in _TAX_DETAIL_ATTRS})
+        attrs = {attr: _text(item.get(key)) for attr, key in _TAX_DETAIL_ATTRS}
+        detail = sub(el, "TaxDetail", percentageRate=_text(item.get("percentage_rate")), **attrs)
         write_money(detail, "TaxableAmount", item.get("taxable_amount"), currency)
         write_money(detail, "TaxAmount", item.get("tax_amount"), currency)
         if item.get("location"):

@@ -4,8 +4,10 @@ Header: orderID -> po_number, orderDate -> po_date, type (new|update|delete) -> 
 (original|replace|cancel), orderType -> order_type, requestedDeliveryDate,
 Total/Money -> total_amount + currency, ShipTo/BillTo/Contact -> parties, PaymentTerm ->
 terms, Comments -> notes, Shipping/Tax amounts -> ``extensions`` (``shipping_amount``,
-``tax_amount``). ``carrier`` and ``requested_ship_date`` have no OrderRequest element and
-travel as Extrinsics ``carrier`` / ``requestedShipDate``.
+``tax_amount``), orderVersion and the DocumentReference of a change order ->
+``extensions`` (``order_version``, ``document_reference``). ``carrier`` and
+``requested_ship_date`` have no OrderRequest element and travel as Extrinsics
+``carrier`` / ``requestedShipDate``.
 ItemOut: lineNumber, quantity, requestedDeliveryDate, ItemID/ItemDetail (see items.py),
 UnitPrice/Money, UnitOfMeasure, line Comments -> ``extensions["notes"]``,
 Distribution/Accounting -> ``extensions["distribution"]``.
@@ -69,6 +71,11 @@ def read_order(request: Element) -> Order:
         if amount is not None:
             ext[key] = amount
     notes = read_comments(header, ext)
+    if version := header.get("orderVersion"):
+        ext["order_version"] = version
+    reference = header.find("DocumentReference")
+    if reference is not None and reference.get("payloadID"):
+        ext["document_reference"] = reference.get("payloadID")
     read_extrinsics(header, ext)
     ship_date = pop_extrinsic(ext, _SHIP_DATE)
     lines = [_read_line(item) for item in request.iterfind("ItemOut")]
@@ -146,6 +153,7 @@ def write_order(parent: Element, order: Order) -> None:
         orderDate=write_date(order.po_date, ext, "po_date"),
         type=OPERATION.write(order.purpose) or "new",
         orderType=ORDER_TYPE.write(order.order_type),
+        orderVersion=ext.get("order_version"),
         requestedDeliveryDate=write_date(order.requested_delivery_date, ext, "requested_delivery_date"),
     )
     write_money(header, "Total", order.total_amount, order.currency)
@@ -162,6 +170,8 @@ def write_order(parent: Element, order: Order) -> None:
     for party in contacts:
         write_contact(header, party)
     write_comments(header, order.notes, ext)
+    if ext.get("document_reference"):
+        sub(header, "DocumentReference", payloadID=str(ext["document_reference"]))
     ship_date = order.requested_ship_date.isoformat() if order.requested_ship_date else None
     write_extrinsics(header, ext, paymentTerms=free_terms, carrier=order.carrier, requestedShipDate=ship_date)
     for line in order.lines:
