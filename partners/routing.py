@@ -15,7 +15,7 @@ must never be delivered twice or silently dropped because of how a profile was t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import PrivateAttr, RootModel, StringConstraints, model_validator
 
@@ -33,6 +33,14 @@ class Routing(RootModel[dict[str, list[SinkName]]]):
 
     root: dict[str, list[SinkName]] = {}
     _table: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_keys(cls, data: Any) -> Any:
+        """``850: [erp]`` unquoted is an int key in YAML; it still names the 850."""
+        if isinstance(data, dict):
+            return {str(k) if isinstance(k, int) and not isinstance(k, bool) else k: v for k, v in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _normalise(self) -> Routing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from partners.errors import AS2_UNKNOWN_TRADING_PARTNER, NoRoute, PartnerPaused, RegistryError, UnknownPartner
 from partners.registry import Registry, default_folder
-from partners.watch import FolderWatcher, watch
+from partners.watch import FolderWatcher, watch, watch_async
 from tests.unit.test_partners_support import SAMPLE_PARTNERS, copy_samples, edited, read, write
 
 
@@ -171,6 +172,11 @@ def test_routing_lookup(registry: Registry) -> None:
     assert info.value.partner_id == "acme-supply" and info.value.document_type == "order"
 
 
+def test_unquoted_x12_route_key(folder: Path) -> None:
+    write(folder, "bigbox", edited(read(folder, "bigbox"), "routing", {850: ["wms"], "default": ["erp"]}))
+    assert Registry.load(folder).get("bigbox").sinks_for("order") == ("wms",)
+
+
 # --------------------------------------------------------------------------- reload
 
 
@@ -211,6 +217,23 @@ def test_watcher_reloads_on_change_only(folder: Path, registry: Registry) -> Non
     assert watcher.poll() is None
     (folder / "bigbox" / "samples" / "new.edi").write_text("ignored")
     assert watcher.poll() is None
+
+
+def test_watch_async_reloads(folder: Path, registry: Registry) -> None:
+    results: list[list] = []
+
+    async def scenario() -> None:
+        task = asyncio.create_task(watch_async(registry, 0.01, results.append))
+        await asyncio.sleep(0.05)
+        write(folder, "bigbox", edited(read(folder, "bigbox"), "name", "Async"))
+        for _ in range(500):
+            if results:
+                break
+            await asyncio.sleep(0.01)
+        task.cancel()
+
+    asyncio.run(scenario())
+    assert results == [[]] and registry.get("bigbox").name == "Async"
 
 
 def test_watch_loop_reports_reload_results(folder: Path, registry: Registry) -> None:
