@@ -3,12 +3,15 @@
 The writer only transcribes: every code comes from the result tree the validator built
 (:mod:`edi.x12.errors`), so a partner gets exactly what was found. What the result tree
 does not carry (the received delimiters, ISA15, the GS02/GS03 of each group) comes in a
-:class:`ReceivedEnvelope`, which :func:`iter_envelopes` streams from the received file.
+:class:`ReceivedEnvelope`; :func:`iter_validated` validates a file in one streamed pass
+and pairs each result with its envelope.
 
 Choices an EDI engineer would look for:
 
 * 997 for groups before 005010, 999 (005010X231A1) from 005010 on, unless forced. A 997
   GS08 follows the received group's version (``004010VICS`` -> ``004010``).
+* The ack's ISA echoes the received ISA12 and ISA15, except values that are not valid
+  (what a TA1 017/020 complains about): then ``00401`` and ``P``.
 * A TA1 is due when the interchange has an envelope error or ISA14 asks for one. A
   rejected interchange (TA104 ``R``) gets only the TA1: its groups were not processed.
 * Functional groups that are themselves acknowledgements (GS01 ``FA``) are never
@@ -22,6 +25,7 @@ Choices an EDI engineer would look for:
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +36,7 @@ from .model import Delimiters, FunctionalGroup, Interchange, Segment
 from .parse import read
 from .serialize import format_isa, serialize_segments, to_bytes
 from .tokenize import Source
+from .validate import Validator
 
 __all__ = [
     "ACK_KINDS",
@@ -42,6 +47,7 @@ __all__ = [
     "Clock",
     "ReceivedEnvelope",
     "iter_envelopes",
+    "iter_validated",
     "functional_kind",
     "ta1_due",
     "utc_now",
@@ -51,6 +57,7 @@ ACK_KINDS = ("ta1", "997", "999")
 #: GS08 / ST03 of every 999 this writer produces.
 FA_999_VERSION = "005010X231A1"
 _DEFAULT_997_VERSION = "004010"
+_FALLBACK_ISA12 = "00401"  # when the received ISA12 is not a version at all
 _MAX_CODES = 5  # AK502..AK506, AK905..AK909
 _MAX_DATA = 99  # AK404 / IK404
 
@@ -87,7 +94,10 @@ class ReceivedEnvelope:
 
 
 def iter_envelopes(source: Source) -> Iterator[ReceivedEnvelope]:
-    """One :class:`ReceivedEnvelope` per interchange of ``source``, streamed in file order."""
+    """One :class:`ReceivedEnvelope` per interchange of ``source``, streamed in file order.
+
+    For callers that validate elsewhere; :func:`iter_validated` does both in one pass.
+    """
     groups: list[FunctionalGroup] = []
     for kind, obj in read(source):
         if kind == "group":
@@ -95,6 +105,35 @@ def iter_envelopes(source: Source) -> Iterator[ReceivedEnvelope]:
         elif kind == "interchange_end":
             yield ReceivedEnvelope.from_interchange(obj, groups)  # type: ignore[arg-type]
             groups = []
+
+
+def iter_validated(
+    source: Source, validator: Validator | None = None
+) -> Iterator[tuple[InterchangeResult, ReceivedEnvelope]]:
+    """Validate ``source`` in one streamed pass, pairing each result with its envelope.
+
+    The validator hands a result back only when the next interchange starts (or the
+    input ends), by which time that interchange's envelope has been recorded.
+    """
+    validator = validator or Validator()
+    envelopes: deque[ReceivedEnvelope] = deque()
+    groups: list[FunctionalGroup] = []
+
+    def pair(result: InterchangeResult) -> tuple[InterchangeResult, ReceivedEnvelope]:
+        return result, envelopes.popleft() if envelopes else ReceivedEnvelope(result.control_number)
+
+    for kind, obj in read(source):
+        if kind == "group":
+            groups.append(obj)  # type: ignore[arg-type]
+        elif kind == "interchange_end":
+            envelopes.append(ReceivedEnvelope.from_interchange(obj, groups))  # type: ignore[arg-type]
+            groups = []
+        done = validator.feed(kind, obj)
+        if done is not None:
+            yield pair(done)
+    done = validator.finish()
+    if done is not None:
+        yield pair(done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +392,9 @@ class AckWriter:
         if isa13 is None:
             isa13 = self._allocator.next("interchange", *self._pair(result))
         now = now or self._clock()
-        version = result.version
+        # echo the received ISA12/ISA15 unless they are what the TA1 complains about
+        version = result.version if len(result.version) == 5 and result.version.isdigit() else _FALLBACK_ISA12
+        usage = received.usage if received.usage in ("P", "T", "I") else "P"
         repetition = (d.repetition or "^") if version >= "00402" else "U"
         control = f"{isa13:09d}"
         isa = format_isa(
@@ -373,7 +414,7 @@ class AckWriter:
                 version,
                 control,
                 "0",
-                received.usage,
+                usage,
                 d.component,
             ],
             d,
