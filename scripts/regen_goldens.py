@@ -114,6 +114,16 @@ def make_acks(sample: Path) -> dict[str, bytes]:
 register(Generator("acks", "x12/**/*.edi", (".997.edi", ".999.edi", ".ta1.edi"), make_acks))
 
 
+def make_cxml(sample: Path) -> dict[str, bytes]:
+    """``edigw translate`` JSON of a cXML sample (for Response samples: the parsed status)."""
+    from translators.cxml.goldens import render_golden
+
+    return {".canonical.json": render_golden(sample).encode("utf-8")}
+
+
+register(Generator("cxml", "cxml/*/*.xml", (".canonical.json",), make_cxml))
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", metavar="GENERATOR", help=f"one of: {', '.join(GENERATORS)}")
