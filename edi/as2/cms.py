@@ -41,8 +41,6 @@ from edi.as2.keys import PrivateKey
 __all__ = ["content_kind", "sign", "verify", "encrypt", "decrypt", "compress", "decompress"]
 
 _KINDS = {"enveloped_data": "enveloped-data", "signed_data": "signed-data", "compressed_data": "compressed-data"}
-
-
 _ASN1_ERRORS = (ValueError, TypeError, KeyError)  # what asn1crypto raises, lazily, on broken DER
 
 
@@ -61,7 +59,7 @@ def content_kind(der: bytes) -> str | None:
     """
     try:
         return _KINDS.get(asn1_cms.ContentInfo.load(der)["content_type"].native)
-    except (ValueError, TypeError):
+    except _ASN1_ERRORS:
         return None
 
 
@@ -255,8 +253,9 @@ def _unwrap_key(ktri: asn1_cms.KeyTransRecipientInfo, key: rsa.RSAPrivateKey) ->
 def decrypt(der: bytes, key: PrivateKey, certificate: x509.Certificate) -> tuple[bytes, str]:
     """Decrypt EnvelopedData addressed to ``certificate``; returns (content, cipher name).
 
-    Every failure, whatever its cause, is DecryptionFailed with no detail about which
-    step failed, so the MDN cannot serve as a padding oracle.
+    Every key or padding failure is the same DecryptionFailed with no detail about the
+    step, so the MDN cannot serve as a padding oracle (OpenSSL 3.2+, bundled with
+    ``cryptography``, also applies implicit rejection to RSA PKCS#1 v1.5 key unwrapping).
     """
     if not isinstance(key, rsa.RSAPrivateKey):
         raise DecryptionFailed("decryption needs an RSA private key")
