@@ -7,9 +7,12 @@ keeps the two in step) to check routes and rules at load time.
 
 from __future__ import annotations
 
-__all__ = ["DOCUMENT_TYPES", "TRANSACTION_TYPES", "document_type_of"]
+from typing import Literal, get_args
 
-DOCUMENT_TYPES: tuple[str, ...] = ("order", "po_ack", "ship_notice", "invoice")
+__all__ = ["DocumentType", "DOCUMENT_TYPES", "TRANSACTION_TYPES", "document_type_of"]
+
+DocumentType = Literal["order", "po_ack", "ship_notice", "invoice"]
+DOCUMENT_TYPES: tuple[str, ...] = get_args(DocumentType)
 
 #: X12 transaction set ids and cXML request names -> canonical document type.
 TRANSACTION_TYPES: dict[str, str] = {

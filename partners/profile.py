@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from .doctypes import DOCUMENT_TYPES, document_type_of
+from .doctypes import DocumentType, document_type_of
 from .refs import SecretRef, context_dirs, resolve_inside
 from .routing import Routing
 
@@ -85,7 +85,6 @@ UomCode = Annotated[Text, StringConstraints(pattern=r"^[A-Z0-9]{2}$")]
 #: Dotted canonical field path; ``[]`` means "every element", e.g. ``lines[].item.vendor_part``.
 FIELD_PATH = r"^[a-z_][a-z0-9_]*(\[\])?(\.[a-z_][a-z0-9_]*(\[\])?)*$"
 FieldPath = Annotated[str, StringConstraints(pattern=FIELD_PATH)]
-DocType = Literal["order", "po_ack", "ship_notice", "invoice"]
 ItemField = Literal["buyer_part", "vendor_part", "upc", "gtin", "sku"]
 
 
@@ -340,13 +339,13 @@ class Qualifiers(_Strict):
 class Rules(_Strict):
     """Rule *definitions*; ``translators.rules`` applies them to canonical documents."""
 
-    required: dict[DocType, list[FieldPath]] = Field(default_factory=dict)
+    required: dict[DocumentType, list[FieldPath]] = Field(default_factory=dict)
     #: partner's unit of measure -> ours, e.g. {"CA": "CS"}.
     uom: dict[UomCode, UomCode] = Field(default_factory=dict)
     qualifiers: Qualifiers = Field(default_factory=Qualifiers)
     item_xref: ItemXrefRule | None = None
     #: values set where the document has none, e.g. {order: {currency: USD, ship_to: {...}}}.
-    defaults: dict[DocType, dict[FieldPath, Any]] = Field(default_factory=dict)
+    defaults: dict[DocumentType, dict[FieldPath, Any]] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the profile
@@ -431,10 +430,6 @@ class Profile(_Strict):
             out.append(("identities.as2", "required with transports.as2 (the partner's AS2-From)"))
         if self.transports.cxml is not None and not self.identities.cxml:
             out.append(("identities.cxml", "required with transports.cxml"))
-        for kind in ("required", "defaults"):
-            for doc_type in getattr(self.rules, kind):
-                if doc_type not in DOCUMENT_TYPES:  # pragma: no cover - Literal already checks
-                    out.append((f"rules.{kind}.{doc_type}", "unknown document type"))
         return out
 
     def summary(self) -> dict[str, str]:
