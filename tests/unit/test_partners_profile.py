@@ -196,3 +196,33 @@ def test_env_secret_ref_reads_environment(monkeypatch: pytest.MonkeyPatch) -> No
     ref = SecretRef.model_validate({"env": "ACME_SECRET"})
     monkeypatch.setenv("ACME_SECRET", "s3cret")
     assert ref.read() == b"s3cret" and ref.location() is None and str(ref) == "env:ACME_SECRET"
+
+
+@pytest.mark.parametrize(
+    "csv,text",
+    [
+        ("buyer_part,price\n1,2\n", "unknown column 'price'"),
+        ("vendor_part,sku\nA,B\n", "header needs buyer_part"),
+        ("buyer_part,vendor_part\n1,A\n2,A\n", "line 3: vendor_part 'A' already on line 2"),
+        ("buyer_part,vendor_part\n,A\n", "line 2: buyer_part is empty"),
+    ],
+)
+def test_bad_item_xref_csv(tmp_path: Path, csv: str, text: str) -> None:
+    folder = copy_samples(tmp_path)
+    (folder / "bigbox" / "items.csv").write_text(csv)
+    _, errors = check_path(folder)
+    assert [(e.field, text in e.message) for e in errors] == [("rules.item_xref.file", True)], errors
+
+
+def test_xml_mapping_reference(tmp_path: Path) -> None:
+    folder = copy_samples(tmp_path)
+    (folder / "acme-supply" / "orders-mapping.yaml").write_text("root: Order\nfields: {po_number: '@id'}\n")
+    data = edited(read(folder, "acme-supply"), "xml_mapping", "acme-supply/orders-mapping.yaml")
+    write(folder, "acme-supply", data)
+    profiles, errors = check_path(folder)
+    assert errors == []
+    acme = next(p for p in profiles if p.id == "acme-supply")
+    assert acme.path(acme.xml_mapping) == (folder / "acme-supply" / "orders-mapping.yaml").resolve()
+    (folder / "acme-supply" / "orders-mapping.yaml").write_text("- not a mapping\n")
+    _, errors = check_path(folder)
+    assert [(e.field, e.message) for e in errors] == [("xml_mapping", "the mapping file must be a YAML mapping")]
