@@ -48,6 +48,7 @@ from .models import (
     Event,
     Message,
     OutboxEntry,
+    PartnerLease,
     State,
     Transport,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "Layer",
     "Message",
     "OutboxEntry",
+    "PartnerLease",
     "PROCESS_INBOUND_TASK",
     "Pending",
     "Received",

@@ -47,6 +47,7 @@ __all__ = [
     "DedupeKey",
     "OutboxEntry",
     "ApiToken",
+    "PartnerLease",
 ]
 
 #: Stable constraint names, so migrations can address them on every dialect.
@@ -271,3 +272,13 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class PartnerLease(Base):
+    """Which gateway instance polls a partner's remote folder (``gateway.transports.sftp_lease``); expiring."""
+
+    __tablename__ = "partner_leases"
+
+    partner_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime]

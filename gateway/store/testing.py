@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,13 +97,29 @@ def allocate_in_processes(url: str, workers: int, count: int, kind: str, sender:
     ]
     for proc in procs:
         proc.start()
-    sequences = [results.get(timeout=120) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=30)
+    try:
+        sequences = [_next_result(results, procs) for _ in procs]
+    finally:
+        for proc in procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.terminate()
     failures = [s for s in sequences if isinstance(s, str)]
     if failures:
         raise RuntimeError(f"allocation worker failed: {failures[0]}")
     return sequences
+
+
+def _next_result(results: Any, procs: list[Any], timeout: float = 120) -> Any:
+    """The next worker result; fails fast when the workers died instead of waiting out the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return results.get(timeout=0.5)
+        except queue.Empty:
+            if not any(proc.is_alive() for proc in procs) and results.empty():
+                raise RuntimeError("allocation workers exited without reporting") from None
+    raise TimeoutError(f"allocation workers gave no result within {timeout}s")
 
 
 def _allocate_worker(url: str, count: int, kind: str, sender: str, receiver: str, barrier: Any, results: Any) -> None:
@@ -110,7 +128,7 @@ def _allocate_worker(url: str, count: int, kind: str, sender: str, receiver: str
         allocator = StoreAllocator(make_sessionmaker(engine))
         with engine.connect() as conn:  # connect before the start line, so workers really overlap
             conn.execute(text("SELECT 1"))
-        barrier.wait()
+        barrier.wait(timeout=60)
         results.put([allocator.next(kind, sender, receiver) for _ in range(count)])
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
         results.put(f"{type(exc).__name__}: {exc}")

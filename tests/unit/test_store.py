@@ -15,9 +15,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from edi.x12.control import MAX_CONTROL
@@ -56,6 +58,7 @@ from gateway.store import (
     transaction,
     verify_token,
 )
+from gateway.store.engine import MIGRATIONS
 from gateway.store.models import ApiToken, Base
 from gateway.store.testing import (
     allocate_in_processes,
@@ -115,6 +118,33 @@ def test_migrations_agree_with_models_and_rerun_is_a_no_op(engine: Engine) -> No
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
+
+
+def test_migrations_adopt_a_partner_leases_table_made_before_the_store_owned_it(tmp_path: Path) -> None:
+    eng = make_engine(f"sqlite:///{tmp_path / 'edigw.sqlite3'}")
+    with eng.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE partner_leases (partner_id VARCHAR(128) NOT NULL, holder VARCHAR(255) NOT NULL,"
+            " expires_at DATETIME NOT NULL, PRIMARY KEY (partner_id))"
+        )
+    init_db(eng)
+    with eng.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
+    eng.dispose()
+
+
+def test_migrations_downgrade_to_nothing_and_back(tmp_path: Path) -> None:
+    eng = make_engine(f"sqlite:///{tmp_path / 'edigw.sqlite3'}")
+    init_db(eng)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with eng.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert inspect(eng).get_table_names() == ["alembic_version"]
+    init_db(eng)
+    assert set(inspect(eng).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+    eng.dispose()
 
 
 # --- receive + dedupe ---------------------------------------------------------------------
