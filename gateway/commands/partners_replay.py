@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edi.x12.ack import AckWriter, iter_validated, ta1_due
+from edi.x12.ack import Ack, AckWriter, ReceivedEnvelope, iter_validated, ta1_due
 from edi.x12.control import InMemoryAllocator
 from edi.x12.errors import InterchangeResult, X12Error
 from edi.xml import XmlError, parse_xml
@@ -36,6 +36,7 @@ from translators.canonical import to_json
 from translators.cxml.envelope import read_envelope
 from translators.result import TranslationResult
 from translators.rules import RuleViolation, apply_rules
+from translators.translate import UnknownFormat, detect_format
 
 __all__ = ["Outcome", "Translate", "FIXED_CLOCK", "replay_sample", "replay_partner", "sample_files", "GOLDEN_SUFFIXES"]
 
@@ -91,11 +92,6 @@ def sample_files(folder: Path) -> list[Path]:
     )
 
 
-def _standard(data: bytes) -> str:
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:3]
-    return "x12" if head == b"ISA" else "xml" if head[:1] == b"<" else "unknown"
-
-
 # --------------------------------------------------------------------------- steps
 
 
@@ -115,15 +111,14 @@ def _x12_steps(outcome: Outcome, path: Path, registry: Registry, profile: Profil
     statuses: list[str] = []
     for result, envelope in iter_validated(path):
         ids = (result.sender_qualifier, result.sender_id, result.receiver_qualifier, result.receiver_id)
-        partner = _attribute(lambda ids=ids: registry.resolve_isa(*ids))
-        outcome.partner = partner
+        outcome.partner = _attribute(lambda ids=ids: registry.resolve_isa(*ids))
         statuses.append(result.status)
         for ack in _acks(writer, result, envelope, profile):
             outcome.acks[ack.kind] = outcome.acks.get(ack.kind, "") + ack.text
     outcome.validation = "/".join(statuses) or "empty"
 
 
-def _acks(writer: AckWriter, result: InterchangeResult, envelope: Any, profile: Profile) -> list[Any]:
+def _acks(writer: AckWriter, result: InterchangeResult, envelope: ReceivedEnvelope, profile: Profile) -> list[Ack]:
     """The acks the profile's policy sends: its functional ack kind, plus a TA1 if enabled and due."""
     kind = profile.documents.ack
     acks = [] if kind == "none" else writer.write(result, envelope, kind=kind)
@@ -135,15 +130,19 @@ def _acks(writer: AckWriter, result: InterchangeResult, envelope: Any, profile: 
     return acks
 
 
-def _cxml_steps(outcome: Outcome, data: bytes, registry: Registry, profile: Profile) -> None:
+def _xml_steps(outcome: Outcome, data: bytes, registry: Registry, profile: Profile) -> None:
+    """Safe parse; a cXML sample is attributed by its From credentials, partner XML by transport."""
     try:
-        envelope = read_envelope(parse_xml(data))
+        root = parse_xml(data)
     except XmlError as exc:
         outcome.validation = "unreadable"
         outcome.failures.append(f"XML: {exc}")
         return
-    outcome.standard = "cxml" if envelope.version or envelope.payload is not None else "xml"
     outcome.validation = "ok"
+    if outcome.standard != "cxml":
+        outcome.partner = profile.id  # partner XML carries no standard identity: the transport names the partner
+        return
+    envelope = read_envelope(root)
     for cred in envelope.from_:
         outcome.partner = _attribute(lambda c=cred: registry.resolve_cxml(c.domain, c.identity))
         if not outcome.partner.startswith("unknown"):
@@ -170,15 +169,16 @@ def replay_sample(path: Path, registry: Registry, profile: Profile, translate: T
     """Run one sample through the pipeline (no comparison with goldens)."""
     outcome = Outcome(path)
     data = path.read_bytes()
-    outcome.standard = _standard(data)
+    try:
+        outcome.standard = detect_format(data)
+    except UnknownFormat:
+        outcome.failures.append("neither X12 nor XML")
+        return outcome
     try:
         if outcome.standard == "x12":
             _x12_steps(outcome, path, registry, profile)
-        elif outcome.standard == "xml":
-            _cxml_steps(outcome, data, registry, profile)
         else:
-            outcome.failures.append("neither X12 nor XML")
-            return outcome
+            _xml_steps(outcome, data, registry, profile)
     except X12Error as exc:
         outcome.validation = "unreadable"
         outcome.failures.append(f"X12: {exc}")
