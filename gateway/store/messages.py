@@ -57,7 +57,9 @@ def receive_message(
     duplicate is stored too (its bytes are evidence) with a ``duplicate`` event naming
     the original, and no task is enqueued; answer it as the original was answered.
     ``task`` (None for none) is enqueued with ``{"message_id", "correlation_id"}`` plus
-    ``task_args``.
+    ``task_args``. Pass a fresh session: the commit includes anything already pending
+    in it, and on SQLite only a session that has not read yet takes the write lock up
+    front.
     """
     begin_write(session)
     try:
