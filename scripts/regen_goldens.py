@@ -114,6 +114,18 @@ def make_acks(sample: Path) -> dict[str, bytes]:
 register(Generator("acks", "x12/**/*.edi", (".997.edi", ".999.edi", ".ta1.edi"), make_acks))
 
 
+def make_canonical(sample: Path) -> dict[str, bytes]:
+    """The ``documents`` of ``edigw translate`` for an 850/855/856/810 sample (JSON, exact decimals)."""
+    from translators.canonical import to_json
+    from translators.translate import translate_bytes
+
+    result = translate_bytes(sample.read_bytes())
+    return {".canonical.json": (to_json([d.as_dict() for d in result.documents]) + "\n").encode()}
+
+
+register(Generator("canonical", "x12/8[15][056]/*.edi", (".canonical.json",), make_canonical))
+
+
 def make_cxml(sample: Path) -> dict[str, bytes]:
     """``edigw translate`` JSON of a cXML sample (for Response samples: the parsed status)."""
     from translators.cxml.goldens import render_golden
