@@ -45,6 +45,8 @@ __all__ = [
     "Ack",
     "AckWriter",
     "Clock",
+    "Context",
+    "ContextSource",
     "ReceivedEnvelope",
     "iter_envelopes",
     "iter_validated",
@@ -91,6 +93,31 @@ class ReceivedEnvelope:
         for g in ic.groups if groups is None else groups:
             parties.setdefault(g.control_number, (g.sender, g.receiver))
         return cls(ic.control_number, ic.delimiters, ic.usage or "P", parties)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One 999 CTX segment.
+
+    A business unit (``name="BEG03", value="PO-1001"``: which document the error is in)
+    or, with ``segment_id``, the situational trigger of an error: the segment (and
+    element) whose presence or value made the reported one required or not allowed.
+    """
+
+    name: str = "SITUATIONAL TRIGGER"
+    value: str = ""
+    segment_id: str = ""
+    position: int | None = None  # of the trigger segment, counted from ST = 1
+    loop_id: str = ""
+    element: int | None = None
+    component: int | None = None
+    reference: str = ""
+
+
+#: Supplies the CTX of an IK3 (element is None) or of an IK4. The validator's findings
+#: carry no trigger or business unit, so by default no CTX is written; a caller that
+#: knows them (e.g. the PO number of each set) passes one to :class:`AckWriter`.
+ContextSource = Callable[[SetResult, SegmentError, ElementError | None], Iterable[Context]]
 
 
 def iter_envelopes(source: Source) -> Iterator[ReceivedEnvelope]:
@@ -209,7 +236,7 @@ class AckWriter:
 
     Control numbers come from ``allocator`` (one sequence per kind and partner pair),
     dates from ``clock`` (inject a fixed one in tests), delimiters from the received
-    interchange unless ``delimiters`` is given.
+    interchange unless ``delimiters`` is given; 999 CTX segments from ``context``.
     """
 
     def __init__(
@@ -218,10 +245,12 @@ class AckWriter:
         *,
         clock: Clock = utc_now,
         delimiters: Delimiters | None = None,
+        context: ContextSource | None = None,
     ) -> None:
         self._allocator = allocator
         self._clock = clock
         self._delimiters = delimiters
+        self._context = context
 
     # -- what is due -----------------------------------------------------------------
     def write(
@@ -238,6 +267,8 @@ class AckWriter:
             raise ValueError(f"unknown acknowledgement kind {kind!r}")
         if kind == "ta1" or (kind is not None and result.status == "R"):
             return [self.ta1(result, received)]
+        if kind is not None:
+            return self.functional(result, received, kind=kind)
         acks = [self.ta1(result, received)] if ta1_due(result) else []
         if result.status != "R":
             acks.extend(self.functional(result, received, kind=kind))
@@ -315,7 +346,7 @@ class AckWriter:
         ref = _safe(ts.implementation_reference, d) if dialect.v5010 else ""
         segs = [_seg("AK2", _safe(ts.set_id, d), _safe(ts.control_number, d), ref)]
         for error in ts.segment_errors:
-            segs.extend(self._segment_error(error, dialect, d))
+            segs.extend(self._segment_error(ts, error, dialect, d))
         status = ts.status
         codes = [dialect.code("set", c) for c in ts.codes]
         if not codes and status != "A" and ts.segment_errors:
@@ -323,7 +354,7 @@ class AckWriter:
         segs.append(_seg(dialect.set_tag, status, *_unique(codes)[:_MAX_CODES]))
         return segs
 
-    def _segment_error(self, error: SegmentError, dialect: _Dialect, d: Delimiters) -> list[Segment]:
+    def _segment_error(self, ts: SetResult, error: SegmentError, dialect: _Dialect, d: Delimiters) -> list[Segment]:
         segs = [
             _seg(
                 dialect.segment_tag,
@@ -333,6 +364,7 @@ class AckWriter:
                 dialect.code("segment", error.effective_code),
             )
         ]
+        segs.extend(self._ctx(ts, error, None, dialect, d))
         for element in error.elements:
             segs.append(
                 _seg(
@@ -343,7 +375,34 @@ class AckWriter:
                     _safe(element.data, d, _MAX_DATA),
                 )
             )
+            segs.extend(self._ctx(ts, error, element, dialect, d))
         return segs
+
+    def _ctx(
+        self, ts: SetResult, error: SegmentError, element: ElementError | None, dialect: _Dialect, d: Delimiters
+    ) -> list[Segment]:
+        """CTX segments (999 only) for one IK3 or IK4."""
+        if self._context is None or dialect.kind != "999":
+            return []
+        out = []
+        for ctx in self._context(ts, error, element):
+            name = _safe(ctx.name, d)
+            value = _safe(ctx.value, d)
+            where = [str(ctx.element)] if ctx.element else []
+            if ctx.element and ctx.component:
+                where.append(str(ctx.component))
+            out.append(
+                _seg(
+                    "CTX",
+                    d.component.join([name, value]) if value else name,
+                    _safe(ctx.segment_id, d),
+                    str(ctx.position) if ctx.segment_id and ctx.position else "",
+                    _safe(ctx.loop_id, d),
+                    d.component.join(where),
+                    _safe(ctx.reference, d),
+                )
+            )
+        return out
 
     @staticmethod
     def _position(element: ElementError, dialect: _Dialect, d: Delimiters) -> str:

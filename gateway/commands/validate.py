@@ -41,14 +41,8 @@ def run(file: str, ack: str | None) -> int:
     if not path.is_file():
         print(f"edigw validate: cannot read {file}: no such file", file=sys.stderr)
         return 2
-    worst = 0
     try:
-        if ack is None:
-            for result, _ in iter_validated(path):
-                _echo(format_result(result), sys.stdout)
-                worst = max(worst, exit_code(result))
-        else:
-            worst = _acks(path, ack)
+        worst = _report(path) if ack is None else _acks(path, ack)
     except X12SyntaxError as exc:
         where = f" at character {exc.offset}" if exc.offset is not None else ""
         print(
@@ -60,18 +54,30 @@ def run(file: str, ack: str | None) -> int:
     except OSError as exc:
         print(f"edigw validate: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    if worst is None:
+        print(f"edigw validate: {file} holds no X12 interchange", file=sys.stderr)
+        return 2
     return worst
 
 
-def _acks(path: Path, kind: str) -> int:
+def _report(path: Path) -> int | None:
+    """Print the report; the exit code, or None when the file holds no interchange."""
+    worst = None
+    for result, _ in iter_validated(path):
+        _echo(format_result(result), sys.stdout)
+        worst = max(worst or 0, exit_code(result))
+    return worst
+
+
+def _acks(path: Path, kind: str) -> int | None:
     """Print the acks of every interchange; the report goes to stderr."""
     writer = AckWriter(InMemoryAllocator())
     out = sys.stdout.buffer
-    worst = 0
+    worst = None
     wrote = False
     for result, envelope in iter_validated(path):
         _echo(format_result(result), sys.stderr)
-        worst = max(worst, exit_code(result))
+        worst = max(worst or 0, exit_code(result))
         acks = writer.write(result, envelope, kind=kind)
         if acks and acks[0].kind != kind:
             print(f"interchange {result.control_number} is rejected: it gets only a TA1", file=sys.stderr)
@@ -79,7 +85,7 @@ def _acks(path: Path, kind: str) -> int:
             out.write(item.to_bytes())
             wrote = True
     out.flush()
-    if not wrote:
+    if not wrote and worst is not None:
         print(f"nothing to acknowledge with a {kind} (acknowledgements are not acknowledged)", file=sys.stderr)
     return worst
 

@@ -6,12 +6,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-from edi.x12.ack import AckWriter, ReceivedEnvelope, functional_kind, iter_envelopes, ta1_due
+from edi.x12.ack import (
+    AckWriter,
+    Context,
+    ReceivedEnvelope,
+    functional_kind,
+    iter_envelopes,
+    iter_validated,
+    ta1_due,
+)
 from edi.x12.ack_read import read_acks
 from edi.x12.control import InMemoryAllocator
 from edi.x12.errors import ElementError, GroupResult, InterchangeResult, SegmentError, SetResult
 from edi.x12.model import Delimiters
 from edi.x12.parse import parse
+from edi.x12.validate import validate
 
 NOW = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
 D = Delimiters(suffix="\n")
@@ -236,3 +245,51 @@ def test_written_acks_parse_and_read_back(kind: str | None) -> None:
                 assert [(e.segment_id, e.position, e.code) for e in acked.segment_errors] == [
                     (e.segment_id, e.position, e.effective_code) for e in ts.segment_errors
                 ]
+
+
+def test_999_context_from_a_context_source() -> None:
+    def context(ts: SetResult, error: SegmentError, element: ElementError | None) -> list[Context]:
+        if element is None:
+            return [Context("BEG03", "PO-1001")]
+        return [Context(segment_id="N1", position=6, loop_id="N1", element=3, reference="66")]
+
+    result = interchange(group("005010", bad_set()), version="00501")
+    received = ReceivedEnvelope(result.control_number, D, "P", {})
+    (ack,) = AckWriter(InMemoryAllocator(), clock=lambda: NOW, context=context).write(result, received)
+    assert "IK3*N1*6*N1*8~\nCTX*BEG03:PO-1001~\nIK4*1:2:1*98*7*XX~\nCTX*SITUATIONAL TRIGGER*N1*6*N1*3*66~\n" in ack.text
+    (status,) = read_acks(ack.to_bytes())
+    seg = status.groups[0].sets[0].segment_errors[0]
+    assert [c.get(1) for c in seg.context] == ["BEG03:PO-1001"] and len(seg.elements[0].context) == 1
+    (ack,) = AckWriter(InMemoryAllocator(), clock=lambda: NOW, context=context).write(result, received, kind="997")
+    assert "CTX" not in ack.text  # a 997 has no CTX
+
+
+def test_iter_validated_pairs_each_result_with_its_envelope() -> None:
+    first = (
+        b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*U*00401*000000001*0*P*>~"
+        b"GS*PO*APPA*APPB*20260101*1200*5*X*004010~ST*850*0001~SE*2*0001~GE*1*5~IEA*1*000000001~"
+    )
+    second = (
+        b"ISA|00|          |00|          |ZZ|A              |ZZ|B              |260101|1200|^|00501|000000002|0|T|:!"
+        b"GS|PO|APPC|APPD|20260101|1200|6|X|005010!ST|850|0001!SE|2|0001!GE|1|6!"
+    )  # no IEA: the result still gets its envelope
+    pairs = list(iter_validated(first + second))
+    assert [(r.control_number, e.control_number) for r, e in pairs] == [("000000001",) * 2, ("000000002",) * 2]
+    assert pairs[0][1].group_parties == {"5": ("APPA", "APPB")} and pairs[0][1].delimiters.element == "*"
+    assert pairs[1][1].group_parties == {"6": ("APPC", "APPD")} and pairs[1][1].usage == "T"
+    assert pairs[1][0].note_code == "023"
+
+
+@pytest.mark.parametrize("kind", [None, "997", "999"])
+def test_written_acks_pass_our_own_validator(kind: str | None) -> None:
+    result = interchange(
+        group("004010", SetResult("850", "0001"), bad_set("0002"), bad_set("0003", reject=False)),
+        group("005010", SetResult("850", "0001"), bad_set("0002"), gs06="78"),
+        ack_requested=True,
+    )
+    for ack in write(result, kind=kind):
+        for checked in validate(ack.to_bytes()):
+            assert checked.status == "A", checked
+            assert all(g.status == "A" for g in checked.groups), [
+                (g.codes, [s.segment_errors for s in g.sets]) for g in checked.groups
+            ]
