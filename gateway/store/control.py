@@ -12,12 +12,11 @@ failed is simply skipped (gaps are harmless in X12, repeats are not). After
 from __future__ import annotations
 
 from sqlalchemy import case
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from edi.x12.control import MAX_CONTROL, ControlNumberAllocator
 
-from .engine import begin_write, transaction
+from .engine import begin_write, transaction, upsert_insert
 from .models import ControlCounter
 from .types import utcnow
 
@@ -35,7 +34,7 @@ def allocate_control_number(session: Session, kind: str, sender: str, receiver: 
     if kind not in KINDS:
         raise ValueError(f"unknown control number kind {kind!r}; expected one of {sorted(KINDS)}")
     begin_write(session)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     now = utcnow()
     counter = ControlCounter.__table__.c
     stmt = insert(ControlCounter).values(kind=kind, sender=sender, receiver=receiver, value=start, updated_at=now)

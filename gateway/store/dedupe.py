@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .engine import upsert_insert
 from .models import DedupeKey
 
 __all__ = [
@@ -105,7 +105,7 @@ def claim_keys(
     All-or-nothing (a savepoint) so a duplicate never takes over keys of its own: a
     retry of the duplicate still points at the original message.
     """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     taken: Key | None = None
     with session.begin_nested() as savepoint:
         for key in keys:

@@ -11,9 +11,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .engine import upsert_insert
 from .models import Delivery
 from .types import utcnow
 
@@ -33,7 +33,7 @@ def idempotency_key(document_id: uuid.UUID, sink: str) -> str:
 
 def ensure_delivery(session: Session, document_id: uuid.UUID, sink: str) -> Delivery:
     """The delivery row for (document, sink), created once even when two workers race."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     now = utcnow()
     session.execute(
         insert(Delivery)

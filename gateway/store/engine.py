@@ -11,15 +11,16 @@ handling is switched off so SQLAlchemy's BEGIN is the one that runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-__all__ = ["make_engine", "make_sessionmaker", "transaction", "begin_write", "init_db", "is_sqlite", "MIGRATIONS"]
+__all__ = ["make_engine", "make_sessionmaker", "transaction", "begin_write", "init_db", "upsert_insert", "MIGRATIONS"]
 
 #: Alembic scripts; a top-level folder of the project (next to ``alembic.ini``).
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -31,9 +32,9 @@ _WRITE_OPTIONS = {SQLITE_BEGIN: "IMMEDIATE"}
 _MIGRATION_LOCK = 0x65646967
 
 
-def is_sqlite(bind: Engine | Connection | Session) -> bool:
-    engine = bind.get_bind() if isinstance(bind, Session) else bind
-    return engine.dialect.name == "sqlite"
+def upsert_insert(session: Session) -> Callable[..., postgresql.Insert | sqlite.Insert]:
+    """The dialect's ``insert`` construct, which (unlike the generic one) has ``on_conflict_do_*``."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000, **kwargs: Any) -> Engine:
