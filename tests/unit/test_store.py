@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -25,10 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from edi.x12.control import MAX_CONTROL
 from gateway.store import (
     DedupeKey,
+    Key,
     Layer,
     Message,
     OutboxEntry,
     Pending,
+    Received,
     State,
     StoreAllocator,
     add_event,
@@ -100,7 +103,7 @@ def factory(engine: Engine) -> sessionmaker[Session]:
     return make_sessionmaker(engine)
 
 
-def receive(factory: sessionmaker[Session], raw: bytes = X12, partner: str = "acme", **kw):  # type: ignore[no-untyped-def]
+def receive(factory: sessionmaker[Session], raw: bytes = X12, partner: str = "acme", **kw: Any) -> Received:
     with factory() as session:
         return receive_message(session, partner_id=partner, transport=kw.pop("transport", "as2"), raw=raw, **kw)
 
@@ -230,7 +233,7 @@ def test_failed_receive_stores_nothing_and_the_retry_is_not_a_duplicate(
         (set_key("ACME", "EDIGW", "77", "0001"), set_key("ACME", "EDIGW", "77", "0001"), "st02"),
     ],
 )
-def test_envelope_layers_dedupe_documents(factory, first, second, layer) -> None:  # type: ignore[no-untyped-def]
+def test_envelope_layers_dedupe_documents(factory: sessionmaker[Session], first: Key, second: Key, layer: str) -> None:
     a, _ = receive(factory, raw=b"first")
     b, _ = receive(factory, raw=b"second")
     with transaction(factory) as session:
