@@ -36,6 +36,7 @@ from .errors import (
     UnknownPartner,
     display_path,
 )
+from .identities import IdentityIndex, claims_of
 from .profile import Profile
 from .refs import find_inline_secrets
 from .xref import ItemXref, XrefError, load_xref
@@ -124,27 +125,8 @@ class _Snapshot:
     """Everything derived from one consistent read of the folder (swapped as a whole)."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
-    isa: dict[tuple[str, str], str] = field(default_factory=dict)
-    gs: dict[str, str] = field(default_factory=dict)
-    as2: dict[str, str] = field(default_factory=dict)
-    sftp: dict[str, str] = field(default_factory=dict)
-    cxml: dict[tuple[str, str], str] = field(default_factory=dict)
+    identities: IdentityIndex = field(default_factory=IdentityIndex)
     xrefs: dict[str, ItemXref] = field(default_factory=dict)
-
-
-def _identities(profile: Profile) -> Iterator[tuple[str, Any, str, str]]:
-    """(index name, key, shown value, field path) for every identity a profile claims."""
-    ids = profile.identities
-    for i, isa in enumerate(ids.isa):
-        yield "isa", isa.key(), str(isa), f"identities.isa[{i}]"
-    for i, gs in enumerate(ids.gs):
-        yield "gs", gs, gs, f"identities.gs[{i}]"
-    for i, as2 in enumerate(ids.as2):
-        yield "as2", as2, as2, f"identities.as2[{i}]"
-    if ids.sftp_account:
-        yield "sftp", ids.sftp_account, ids.sftp_account, "identities.sftp_account"
-    for i, cred in enumerate(ids.cxml):
-        yield "cxml", cred.key(), str(cred), f"identities.cxml[{i}]"
 
 
 def _profile_files(folder: Path) -> list[Path]:
@@ -164,7 +146,6 @@ def _build(folder: Path) -> tuple[_Snapshot | None, list[ProfileError]]:
             loaded.append((path, profile))
 
     snap = _Snapshot()
-    claimed: dict[tuple[str, Any], tuple[str, str]] = {}
     files: dict[str, Path] = {}
     for path, profile in loaded:
         name = display_path(path)
@@ -174,14 +155,11 @@ def _build(folder: Path) -> tuple[_Snapshot | None, list[ProfileError]]:
             continue
         files[profile.id] = path
         snap.profiles[profile.id] = profile
-        for index, key, shown, where in _identities(profile):
-            if (index, key) in claimed:
-                other_file, other_where = claimed[index, key]
-                message = f"{index} identity {shown!r} is also claimed by {other_file} ({other_where})"
-                errors.append(ProfileError(name, where, message))
-                continue
-            claimed[index, key] = (name, where)
-            getattr(snap, index)[key] = profile.id
+        for claim in claims_of(profile):
+            other = snap.identities.claim(claim, profile.id, f"{name} ({claim.where})")
+            if other is not None:
+                message = f"{claim.kind} identity {claim.shown} is also claimed by {other}"
+                errors.append(ProfileError(name, claim.where, message))
         if profile.rules.item_xref is not None:
             try:
                 snap.xrefs[profile.id] = load_xref(profile.path(profile.rules.item_xref.file))
@@ -278,66 +256,53 @@ class Registry:
         return profile
 
     def resolve_isa(self, sender_qualifier: str, sender_id: str, receiver_qualifier: str, receiver_id: str) -> Profile:
-        """Partner of an interchange (ISA05/06 sender, ISA07/08 receiver; padding ignored)."""
+        """Partner of an interchange (ISA05/06 sender, ISA07/08 receiver; padding ignored).
+
+        Unknown sender: TA1 ``006``; known sender but not to this receiver: TA1 ``009``.
+        """
         snap = self._snapshot
         sender = (sender_qualifier.strip(), sender_id.strip())
         receiver = (receiver_qualifier.strip(), receiver_id.strip())
-        partner_id = snap.isa.get(sender)
+        shown_sender, shown_receiver = ":".join(sender), ":".join(receiver)
+        if not snap.identities.knows("isa", sender):
+            message = f"unknown interchange sender {shown_sender}"
+            raise UnknownPartner(message, kind="isa_sender", value=shown_sender, ta1_code=TA1_INVALID_SENDER_ID)
+        partner_id = snap.identities.find("isa", sender, receiver)
         if partner_id is None:
-            raise UnknownPartner(
-                f"unknown interchange sender {sender[0]}:{sender[1]}",
-                kind="isa_sender",
-                value=":".join(sender),
-                ta1_code=TA1_INVALID_SENDER_ID,
-            )
-        ours = snap.profiles[partner_id].control_numbers.our_isa
-        if ours is None or ours.key() != receiver:
-            raise UnknownPartner(
-                f"interchange receiver {receiver[0]}:{receiver[1]} is not us for partner {partner_id!r}",
-                kind="isa_receiver",
-                value=":".join(receiver),
-                ta1_code=TA1_UNKNOWN_RECEIVER_ID,
-            )
-        return self._active(snap, partner_id, "isa_sender", ":".join(sender), ta1_code=TA1_INVALID_SENDER_ID)
+            message = f"no partner sends as {shown_sender} to receiver {shown_receiver}"
+            raise UnknownPartner(message, kind="isa_receiver", value=shown_receiver, ta1_code=TA1_UNKNOWN_RECEIVER_ID)
+        return self._active(snap, partner_id, "isa_sender", shown_sender, ta1_code=TA1_INVALID_SENDER_ID)
 
     def resolve_gs(self, application_sender: str, application_receiver: str | None = None) -> Profile:
-        """Partner of a functional group (GS02; GS03 checked against ``control_numbers.our_gs``)."""
+        """Partner of a functional group (GS02, and GS03 when the sender trades with several of our ids)."""
         snap = self._snapshot
         sender = application_sender.strip()
-        partner_id = snap.gs.get(sender)
-        if partner_id is None:
+        receiver = application_receiver.strip() if application_receiver is not None else None
+        if not snap.identities.knows("gs", sender):
             raise UnknownPartner(f"unknown application sender {sender!r}", kind="gs_sender", value=sender)
-        ours = snap.profiles[partner_id].control_numbers.our_gs
-        if application_receiver is not None and ours is not None and application_receiver.strip() != ours:
-            raise UnknownPartner(
-                f"application receiver {application_receiver.strip()!r} is not us for partner {partner_id!r}",
-                kind="gs_receiver",
-                value=application_receiver.strip(),
-            )
+        partner_id = snap.identities.find("gs", sender, receiver)
+        if partner_id is None:
+            message = f"no partner sends as {sender!r} to application receiver {receiver!r}"
+            raise UnknownPartner(message, kind="gs_receiver", value=receiver or "")
         return self._active(snap, partner_id, "gs_sender", sender)
 
     def resolve_as2(self, as2_from: str, as2_to: str) -> Profile:
         """Partner of an AS2 message; ``as2_disposition`` of a refusal is ``unknown-trading-partner``."""
         snap = self._snapshot
         sender, receiver = _unquote(as2_from), _unquote(as2_to)
-        partner_id = snap.as2.get(sender)
+        hint = {"as2_disposition": AS2_UNKNOWN_TRADING_PARTNER}
+        if not snap.identities.knows("as2", sender):
+            raise UnknownPartner(f"unknown AS2-From {sender!r}", kind="as2_from", value=sender, **hint)
+        partner_id = snap.identities.find("as2", sender, receiver)
         if partner_id is None:
-            message = f"unknown AS2-From {sender!r}"
-            raise UnknownPartner(message, kind="as2_from", value=sender, as2_disposition=AS2_UNKNOWN_TRADING_PARTNER)
-        as2 = snap.profiles[partner_id].transports.as2
-        if as2 is None or as2.our_id != receiver:
-            raise UnknownPartner(
-                f"AS2-To {receiver!r} is not us for partner {partner_id!r}",
-                kind="as2_to",
-                value=receiver,
-                as2_disposition=AS2_UNKNOWN_TRADING_PARTNER,
-            )
-        return self._active(snap, partner_id, "as2_from", sender, as2_disposition=AS2_UNKNOWN_TRADING_PARTNER)
+            message = f"no partner sends as AS2-From {sender!r} to AS2-To {receiver!r}"
+            raise UnknownPartner(message, kind="as2_to", value=receiver, **hint)
+        return self._active(snap, partner_id, "as2_from", sender, **hint)
 
     def resolve_sftp(self, account: str) -> Profile:
         """Partner owning an SFTP account on our server."""
         snap = self._snapshot
-        partner_id = snap.sftp.get(account)
+        partner_id = snap.identities.find("sftp", account, None)
         if partner_id is None:
             raise UnknownPartner(f"unknown SFTP account {account!r}", kind="sftp_account", value=account)
         return self._active(snap, partner_id, "sftp_account", account)
@@ -345,13 +310,11 @@ class Registry:
     def resolve_cxml(self, domain: str, identity: str) -> Profile:
         """Partner of a cXML document by its From credential (domain is case-insensitive)."""
         snap = self._snapshot
-        key = (domain.strip().lower(), identity.strip())
-        partner_id = snap.cxml.get(key)
+        shown = f"{domain.strip()}:{identity.strip()}"
+        partner_id = snap.identities.find("cxml", (domain.strip().lower(), identity.strip()), None)
         if partner_id is None:
-            raise UnknownPartner(
-                f"unknown cXML credential {domain}:{identity}", kind="cxml_from", value=f"{domain}:{identity}"
-            )
-        return self._active(snap, partner_id, "cxml_from", f"{domain}:{identity}")
+            raise UnknownPartner(f"unknown cXML credential {shown}", kind="cxml_from", value=shown)
+        return self._active(snap, partner_id, "cxml_from", shown)
 
 
 def _unquote(value: str) -> str:

@@ -80,6 +80,34 @@ def test_missing_folder() -> None:
         Registry.load(Path("/nonexistent/partners"))
 
 
+def test_same_sender_to_two_of_our_ids_is_two_partners(folder: Path) -> None:
+    data = edited(read(folder, "bigbox"), "id", "bigbox-west")
+    data = edited(data, "control_numbers.our_isa", {"qualifier": "ZZ", "id": "EDIGWWEST"})
+    data = edited(data, "control_numbers.our_gs", "EDIGWWEST")
+    write(folder, "bigbox-west", edited(data, "transports.as2.our_id", "EDIGW-WEST"))
+    registry = Registry.load(folder)
+    assert registry.resolve_isa("ZZ", "BIGBOXSTORES", "ZZ", "EDIGWWEST").id == "bigbox-west"
+    assert registry.resolve_isa("ZZ", "BIGBOXSTORES", "ZZ", "EDIGW").id == "bigbox"
+    assert registry.resolve_as2("BIGBOX-AS2", "EDIGW-WEST").id == "bigbox-west"
+    assert registry.resolve_gs("BIGBOXSTORES", "EDIGW").id == "bigbox"
+    with pytest.raises(UnknownPartner) as info:
+        registry.resolve_gs("BIGBOXSTORES")  # which of the two? GS03 is needed
+    assert info.value.kind == "gs_receiver"
+
+
+def test_any_receiver_claim_collides_with_a_specific_one(folder: Path) -> None:
+    data = edited(read(folder, "bigbox"), "id", "bigbox-any")
+    data = edited(data, "identities", {"isa": [{"qualifier": "ZZ", "id": "BIGBOXOTHER"}], "gs": ["BIGBOXSTORES"]})
+    data = edited(data, "transports", {"sftp": read(folder, "northwind-dist")["transports"]["sftp"]})
+    data = edited(data, "documents", {"inbound": [{"transaction": "850", "version": "004010"}]})
+    data = edited(data, "control_numbers", {"our_isa": {"qualifier": "ZZ", "id": "EDIGW"}})  # no our_gs: any
+    write(folder, "bigbox-any", data)
+    with pytest.raises(RegistryError) as info:
+        Registry.load(folder)
+    messages = [str(e) for e in info.value.errors]
+    assert any("gs identity 'BIGBOXSTORES'" in m and "also claimed by" in m for m in messages), messages
+
+
 # --------------------------------------------------------------------------- resolution
 
 
