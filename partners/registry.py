@@ -9,8 +9,9 @@ validates, so a broken edit never takes a working partner offline.
 Inbound messages are attributed to a partner by the identity they carry (ISA sender
 and receiver, GS application ids, AS2-From/To, SFTP account, cXML credential). Each
 identity (paired with the id of ours it is addressed to, see :mod:`partners.identities`)
-belongs to exactly one profile; a second claim is a load error naming both files. An unknown or paused partner is a typed exception carrying the negative
-acknowledgement to send (see :mod:`partners.errors`).
+belongs to exactly one profile; a second claim is a load error naming both files. An
+unknown or paused partner is a typed exception carrying the negative acknowledgement to
+send (see :mod:`partners.errors`).
 """
 
 from __future__ import annotations
