@@ -100,7 +100,9 @@ def _insert_if_absent(conn: Connection, row: dict[str, Any]) -> bool:
     dialect = conn.dialect.name
     if dialect in ("sqlite", "postgresql"):
         dialect_insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        return conn.execute(dialect_insert(partner_leases).values(row).on_conflict_do_nothing()).rowcount == 1
+        statement = dialect_insert(partner_leases).values(row).on_conflict_do_nothing()
+        # rowcount is only reliable for UPDATE/DELETE; RETURNING yields a row only when ours went in.
+        return conn.execute(statement.returning(partner_leases.c.partner_id)).first() is not None
     try:
         with conn.begin_nested():
             conn.execute(insert(partner_leases).values(row))

@@ -173,6 +173,8 @@ class CuttingRelay:
 
     def close(self) -> None:
         self._closing = True
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(); close() alone does not
         self._listener.close()
         self._thread.join(timeout=5)
 
