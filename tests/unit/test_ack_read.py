@@ -1,4 +1,4 @@
-"""Ack reader on every 997/999/TA1 of the shared corpus, odd ones included."""
+"""Ack reader on every 997/999/TA1 of the shared corpus (odd ones included) and on our own acks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from edi.x12.ack import AckWriter, iter_validated, ta1_due
 from edi.x12.ack_read import read_acks
-from tests.conftest import CORPUS, corpus_params, needs_corpus
+from edi.x12.control import InMemoryAllocator
+from tests.conftest import CORPUS, ROOT, corpus_params, needs_corpus
 
 ACKS = CORPUS / "x12" / "ack"
 
@@ -102,3 +104,35 @@ def test_repetitions_where_numbers_belong_do_not_crash() -> None:
 def test_multiple_interchanges() -> None:
     statuses = read_acks(ACKS / "xlate-staedi__src_test_resources_x12_simple997-multiple-interchanges.edi")
     assert [s.control_number for s in statuses] == ["000000001", "000000002", "000000003"]
+
+
+def _samples() -> list[Path]:
+    golden = (".997.edi", ".999.edi", ".ta1.edi")
+    return sorted(p for p in (ROOT / "samples" / "x12").rglob("*.edi") if not p.name.endswith(golden))
+
+
+@pytest.mark.parametrize("sample", _samples(), ids=lambda p: p.name)
+def test_write_then_read_gives_the_validator_statuses(sample: Path) -> None:
+    writer = AckWriter(InMemoryAllocator())
+    for result, envelope in iter_validated(sample):
+        acks = writer.write(result, envelope)
+        statuses = [s for ack in acks for s in read_acks(ack.to_bytes())]
+        assert all(not s.issues for s in statuses)
+        ta1s = [t for s in statuses for t in s.ta1]
+        assert [(t.control_number, t.status, t.note_code) for t in ta1s] == (
+            [(result.control_number, result.status, result.note_code)] if ta1_due(result) else []
+        )
+        acked = [g for s in statuses for g in s.groups]
+        expected = [] if result.status == "R" else [g for g in result.groups if g.functional_id != "FA"]
+        assert len(acked) == len(expected)
+        for got, want in zip(acked, expected, strict=True):
+            assert (got.control_number, got.status, got.codes) == (want.control_number, want.status, want.codes)
+            assert [(s.control_number, s.status, s.codes) for s in got.sets] == [
+                (s.control_number, s.status, s.codes) for s in want.sets
+            ]
+            assert [
+                [(e.segment_id, e.position, e.code, len(e.elements)) for e in s.segment_errors] for s in got.sets
+            ] == [
+                [(e.segment_id, e.position, e.effective_code, len(e.elements)) for e in s.segment_errors]
+                for s in want.sets
+            ]
