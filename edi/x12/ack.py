@@ -224,6 +224,11 @@ def _seg(*values: str) -> Segment:
     return Segment(out)
 
 
+def _unused(candidates: str, d: Delimiters) -> str:
+    """The first of ``candidates`` that is not already a delimiter of ``d``."""
+    return next(c for c in candidates if c not in d.chars())
+
+
 def _safe(value: str | None, d: Delimiters, limit: int | None = None) -> str:
     """``value`` when it can be echoed with ``d`` (no delimiter in it), else empty."""
     if not value or any(c in value for c in d.chars()):
@@ -351,7 +356,8 @@ class AckWriter:
         codes = [dialect.code("set", c) for c in ts.codes]
         if not codes and status != "A" and ts.segment_errors:
             codes = ["5"]  # the validator adds it too; a 997 must say why a set is not accepted
-        segs.append(_seg(dialect.set_tag, status, *_unique(codes)[:_MAX_CODES]))
+        codes = list(dict.fromkeys(codes))  # two I codes may map to the same 997 code
+        segs.append(_seg(dialect.set_tag, status, *codes[:_MAX_CODES]))
         return segs
 
     def _segment_error(self, ts: SetResult, error: SegmentError, dialect: _Dialect, d: Delimiters) -> list[Segment]:
@@ -425,8 +431,7 @@ class AckWriter:
     def _ack_delimiters(self, received: ReceivedEnvelope) -> Delimiters:
         d = self._delimiters or received.delimiters
         if d.component == "\x1f":  # the received ISA16 was missing: write a real one
-            component = next(c for c in ":>^|!" if c not in d.chars())
-            d = Delimiters(d.element, component, d.segment, d.repetition, d.release, d.suffix)
+            d = Delimiters(d.element, _unused(":>|!", d), d.segment, d.repetition, d.release, d.suffix)
         return d
 
     @staticmethod
@@ -454,7 +459,7 @@ class AckWriter:
         # echo the received ISA12/ISA15 unless they are what the TA1 complains about
         version = result.version if len(result.version) == 5 and result.version.isdigit() else _FALLBACK_ISA12
         usage = received.usage if received.usage in ("P", "T", "I") else "P"
-        repetition = (d.repetition or "^") if version >= "00402" else "U"
+        repetition = (d.repetition or _unused("^|!", d)) if version >= "00402" else "U"
         control = f"{isa13:09d}"
         isa = format_isa(
             [
@@ -481,8 +486,3 @@ class AckWriter:
         iea = _seg("IEA", str(group_count), control)
         text = serialize_segments([isa, *body, iea], d)
         return Ack(kind, text, control, result.control_number)
-
-
-def _unique(codes: list[str]) -> list[str]:
-    """Codes in order without repeats (two I codes may map to the same 997 code)."""
-    return list(dict.fromkeys(codes))
