@@ -126,7 +126,8 @@ class SftpPoller:
     """One partner's inbound folder; call :meth:`poll_once` on a schedule.
 
     ``lease_ttl`` must exceed the time to handle one file (download + commit); the lease is
-    renewed before each file and released when the poll ends.
+    renewed before each file and released when the poll ends, so instances take turns.
+    File age compares the server's mtime with ``clock``: keep both clocks in sync (NTP).
     """
 
     def __init__(
@@ -147,6 +148,11 @@ class SftpPoller:
         self._clock = clock
 
     def poll_once(self, commit: Commit) -> PollReport:
+        """Take every ready file once, in mtime order; remote trouble ends up in the report.
+
+        Only the lease store's own errors (the database) and a ``BaseException`` from
+        ``commit`` propagate; the lease is released either way.
+        """
         report = PollReport(self.partner_id)
         if not self._lease.acquire(self.partner_id, self.holder, self.lease_ttl):
             log.debug("sftp poll skipped: partner %s leased by another instance", self.partner_id)

@@ -94,7 +94,7 @@ def _publish(sftp: paramiko.SFTPClient, temp: str, final: str, *, overwrite: boo
         if not remote_exists(sftp, final):
             raise
         if not overwrite:
-            raise RemoteFileExists(f"{final} exists on {sftp.get_channel().getpeername()}") from None
+            raise RemoteFileExists(f"{final} exists (not picked up yet) and overwrite was not asked for") from None
         sftp.remove(final)
         sftp.rename(temp, final)
 

@@ -18,6 +18,7 @@ import pytest
 from gateway.store.engine import make_engine
 from gateway.transports import (
     CommitResult,
+    ConnectionLost,
     HostKeyRefused,
     Outcome,
     RemoteFile,
@@ -412,3 +413,21 @@ def test_push_does_not_replace_a_file_not_yet_picked_up(endpoint: SftpEndpoint, 
     pusher.push("997.edi", b"second", overwrite=True)
     assert names(area.outbound) == ["997.edi"]
     assert (area.outbound / "997.edi").read_bytes() == b"second"
+
+
+def test_push_dropped_mid_upload_never_publishes(sshd: SshdServer, endpoint: SftpEndpoint, area: Area) -> None:
+    relay = CuttingRelay((sshd.host, sshd.port))
+    try:
+        pusher = SftpPusher(dataclasses.replace(endpoint, port=relay.port))
+        pusher.push("measure.edi", b"x")  # how many bytes the server sends for a tiny push
+        handshake = relay.downstream
+        relay.cut_after = handshake + 2048  # the write acknowledgements of an 8 MiB upload are far more
+        with pytest.raises(ConnectionLost):
+            pusher.push("810-0001.edi", os.urandom(8 * 1024 * 1024))
+        assert relay.cuts == 1
+        assert "810-0001.edi" not in names(area.outbound)
+        relay.cut_after = None
+        pusher.push("810-0001.edi", b"ISA~")
+        assert (area.outbound / "810-0001.edi").read_bytes() == b"ISA~"
+    finally:
+        relay.close()

@@ -155,16 +155,19 @@ def _wait_ready(server: SshdServer, timeout: float) -> bool:
 
 
 class CuttingRelay:
-    """TCP relay in front of a server; ``cut_after`` bytes from server to client, then both sides close.
+    """TCP relay in front of a server that cuts each connection after ``cut_after`` bytes downstream.
 
     Stands in for a network drop in the middle of a transfer, at a byte count rather
-    than a time, so the test is deterministic.
+    than a time, so the test is deterministic. ``cut_after`` applies to connections
+    opened after it is set; ``None`` relays everything.
     """
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
         self.cut_after: int | None = None
         self.cuts = 0
+        #: bytes relayed from server to client over all connections (to size ``cut_after``).
+        self.downstream = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._closing = False
@@ -185,20 +188,22 @@ class CuttingRelay:
             except OSError:
                 return
             server = socket.create_connection(self.target)
-            budget = [self.cut_after]
-            for src, dst, limited in ((client, server, False), (server, client, True)):
-                threading.Thread(target=self._pump, args=(src, dst, budget if limited else None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
 
-    def _pump(self, src: socket.socket, dst: socket.socket, budget: list[int | None] | None) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, downstream: bool) -> None:
+        budget = self.cut_after if downstream else None
         try:
             while data := src.recv(65536):
-                if budget is not None and budget[0] is not None:
-                    if len(data) >= budget[0]:
-                        dst.sendall(data[: budget[0]])
-                        self.cuts += 1
-                        break
-                    budget[0] -= len(data)
+                if budget is not None and len(data) >= budget:
+                    dst.sendall(data[:budget])
+                    self.cuts += 1
+                    break
                 dst.sendall(data)
+                if downstream:
+                    self.downstream += len(data)
+                if budget is not None:
+                    budget -= len(data)
         except OSError:
             pass  # the other pump closed the sockets
         for sock in (src, dst):
