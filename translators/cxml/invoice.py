@@ -12,7 +12,7 @@ po_date; lines of any other order carry ``extensions["order"]`` = {po_number, po
 payload_id}, so an invoice backed by several POs keeps each line's PO.
 InvoiceDetailItem: invoiceLineNumber -> line_number, quantity, UnitOfMeasure,
 UnitPrice/Money, InvoiceDetailItemReference (ItemID, Description, ... and lineNumber ->
-``extensions["po_line_number"]``), SubtotalAmount and Tax -> ``extensions``.
+``extensions["po_line_number"]`` when it is not the invoice line number), SubtotalAmount and Tax -> ``extensions``.
 
 Summary: ``SUMMARY_CHARGES`` maps Tax / SpecialHandlingAmount / ShippingAmount /
 InvoiceDetailDiscount to charges (charge vs allowance), InvoiceHeaderModifications
@@ -173,8 +173,9 @@ def _read_line(el: Element) -> tuple[InvoiceLine, str | None]:
     price, currency = read_money(el.find("UnitPrice"))
     reference = el.find("InvoiceDetailItemReference")
     product = read_item(reference.find("ItemID") if reference is not None else None, reference, ext)
-    if reference is not None and reference.get("lineNumber"):
-        ext["po_line_number"] = reference.get("lineNumber")
+    po_line = reference.get("lineNumber") if reference is not None else None
+    if po_line and po_line != el.get("invoiceLineNumber"):  # the writer defaults it to the invoice line number
+        ext["po_line_number"] = po_line
     subtotal, _ = read_money(el.find("SubtotalAmount"))
     if subtotal is not None:
         ext["subtotal_amount"] = subtotal
@@ -383,6 +384,6 @@ def _write_summary(request: Element, invoice: Invoice, currency: str | None) -> 
             detail = sub(mod, "ModificationDetail", name=charge.code or "")
             if charge.description is not None:
                 sub(detail, "Description", charge.description, **{_XML_LANG: LANG})
-    net = ext.get("net_amount", invoice.total_amount)
-    write_money(summary, "NetAmount", net, currency)
+    net = ext.get("net_amount", invoice.total_amount)  # NetAmount is required, and carries the currency
+    sub(sub(summary, "NetAmount"), "Money", fmt_decimal(net), currency=currency or "")
     write_money(summary, "DueAmount", invoice.total_amount, currency)

@@ -156,7 +156,8 @@ def write_order(parent: Element, order: Order) -> None:
         orderVersion=ext.get("order_version"),
         requestedDeliveryDate=write_date(order.requested_delivery_date, ext, "requested_delivery_date"),
     )
-    write_money(header, "Total", order.total_amount, order.currency)
+    if order.total_amount is not None or order.currency:  # Total is required; it is also where the currency lives
+        sub(sub(header, "Total"), "Money", fmt_decimal(order.total_amount), currency=order.currency or "")
     contacts = []
     for party in slotted(order, _SLOTS):
         tag = _ADDRESS_TAGS.get(party.role or "")
