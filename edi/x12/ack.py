@@ -53,6 +53,7 @@ __all__ = [
     "functional_kind",
     "ta1_due",
     "utc_now",
+    "write_acks",
 ]
 
 ACK_KINDS = ("ta1", "997", "999")
@@ -222,6 +223,18 @@ def _seg(*values: str) -> Segment:
     while len(out) > 1 and not out[-1]:
         out.pop()
     return Segment(out)
+
+
+def write_acks(
+    result: InterchangeResult,
+    *,
+    allocator: ControlNumberAllocator,
+    received: ReceivedEnvelope | None = None,
+    kind: str | None = None,
+    clock: Clock = utc_now,
+) -> bytes:
+    """The acks of :meth:`AckWriter.write` as one byte string, for callers that only send them."""
+    return b"".join(a.to_bytes() for a in AckWriter(allocator, clock=clock).write(result, received, kind=kind))
 
 
 def _unused(candidates: str, d: Delimiters) -> str:

@@ -14,6 +14,7 @@ from edi.x12.ack import (
     iter_envelopes,
     iter_validated,
     ta1_due,
+    write_acks,
 )
 from edi.x12.ack_read import read_acks
 from edi.x12.control import InMemoryAllocator
@@ -293,3 +294,9 @@ def test_written_acks_pass_our_own_validator(kind: str | None) -> None:
             assert all(g.status == "A" for g in checked.groups), [
                 (g.codes, [s.segment_errors for s in g.sets]) for g in checked.groups
             ]
+
+
+def test_write_acks_joins_what_is_due() -> None:
+    result = interchange(group("004010", SetResult("850", "0001")), ack_requested=True)
+    data = write_acks(result, allocator=InMemoryAllocator(), clock=lambda: NOW)
+    assert data.count(b"ISA*") == 2 and data.index(b"TA1*") < data.index(b"ST*997")
