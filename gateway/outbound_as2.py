@@ -1,8 +1,8 @@
 """Sending AS2 messages to partners and matching the MDNs that come back.
 
-``send_as2`` packages a payload with the partner's profile (sign, encrypt, compress),
-records the outbound message and the MDN it expects (with the MIC to check) before the
-POST, sends it, and reads a synchronous MDN at once. Asynchronous MDNs arrive at
+``send_as2`` packages a stored outbound message with the partner's profile (sign,
+encrypt, compress), records the MDN it expects (with the MIC to check) before the POST,
+sends it, and reads a synchronous MDN at once. Asynchronous MDNs arrive at
 ``POST /as2/mdn`` and are matched by Original-Message-ID in ``record_mdn``.
 
 Failures are classified for the caller's retry policy (a Celery task): connection
@@ -32,7 +32,6 @@ from gateway.store import (
     State,
     add_event,
     expect_ack,
-    receive_message,
     record_ack,
     transaction,
 )
@@ -85,39 +84,37 @@ def options_for(profile: Profile, *, filename: str | None, content_type: str, pu
 def send_as2(
     runtime: Runtime,
     profile: Profile,
-    payload: bytes,
+    message_id: uuid.UUID,
     *,
-    filename: str | None = None,
-    content_type: str = "application/edi-x12",
     public_url: str | None = None,
-    related_document_id: uuid.UUID | None = None,
     mdn_due: dt.timedelta = dt.timedelta(hours=1),
 ) -> SendResult:
+    """POST the stored outbound message ``message_id`` to the partner and read a sync MDN.
+
+    The message (payload, file name, content type) was recorded when it was built, in
+    the same transaction as the intent to send it; this only packages and sends it.
+    """
     as2 = profile.transports.as2
     if as2 is None:
         raise PermanentSendError(f"partner {profile.id!r} has no AS2 transport")
+    with runtime.sessions() as session:
+        message = session.get(Message, message_id)
+        if message is None:
+            raise PermanentSendError(f"no outbound message {message_id}")
+        payload, filename = message.raw, message.file_name
+        content_type = message.content_type or "application/edi-x12"
     try:
         sender = runtime.as2.local_identity(profile)
         partner = runtime.as2.find_partner(profile.identities.as2[0], as2.our_id)
         options = options_for(profile, filename=filename, content_type=content_type, public_url=public_url)
-        outbound = build_message(payload, sender, partner, options, {"AS2-From": as2.our_id})
+        outbound = build_message(payload, sender, partner, options)
     except (AS2Error, ValueError, OSError) as exc:
         raise PermanentSendError(f"cannot package AS2 message for {profile.id!r}: {exc}") from exc
 
-    with runtime.sessions() as session:
-        received = receive_message(
-            session,
-            partner_id=profile.id,
-            transport="as2",
-            raw=payload,
-            direction=Direction.OUT,
-            as2_message_id=outbound.message_id,
-            file_name=filename,
-            content_type=content_type,
-            task=None,
-        )
-        message_id = received.message.id
     with transaction(runtime.sessions) as session:
+        message = session.get(Message, message_id)
+        assert message is not None
+        message.as2_message_id = outbound.message_id.strip("<>")
         add_event(session, message_id, State.BUILT, {"as2_message_id": outbound.message_id, "mic": str(outbound.mic)})
         if outbound.mdn_request is not None:
             expect_ack(
@@ -125,17 +122,16 @@ def send_as2(
                 kind="MDN",
                 partner_id=profile.id,
                 related_message_id=message_id,
-                related_document_id=related_document_id,
                 due_at=dt.datetime.now(dt.UTC) + mdn_due,
             )
 
     status, headers, body = _post(str(as2.url), outbound.headers, outbound.body, as2.timeout_seconds)
     with transaction(runtime.sessions) as session:
-        add_event(session, message_id, State.SENT, {"http_status": status})
+        add_event(session, message_id, State.SENT, {"transport": "as2", "http_status": status})
     if outbound.mdn_request is None or outbound.mdn_request.is_async:
         return SendResult(message_id, outbound.message_id, None)
     result = _record_mdn_sync(runtime, profile, message_id, outbound.mic, headers, body)
-    return SendResult(message_id, outbound.message_id, result, "")
+    return SendResult(message_id, outbound.message_id, result)
 
 
 def _post(url: str, headers: Mapping[str, str], body: bytes, timeout: float) -> tuple[int, dict[str, str], bytes]:

@@ -25,17 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edi.x12.ack import Ack, AckWriter, ReceivedEnvelope, iter_validated, ta1_due
+from edi.x12.ack import AckWriter, iter_validated
 from edi.x12.control import InMemoryAllocator
-from edi.x12.errors import InterchangeResult, X12Error
+from edi.x12.errors import X12Error
 from edi.xml import XmlError, parse_xml
-from partners.errors import PartnerNotAccepted, PartnerPaused
 from partners.profile import Profile
 from partners.registry import Registry
 from translators.canonical import to_json
 from translators.cxml.envelope import read_envelope
+from translators.pipeline import acks_for, attribute, attribute_isa, route_documents
 from translators.result import TranslationResult
-from translators.rules import RuleViolation, apply_rules
 from translators.translate import UnknownFormat, detect_format
 
 __all__ = ["Outcome", "Translate", "FIXED_CLOCK", "replay_sample", "replay_partner", "sample_files", "GOLDEN_SUFFIXES"]
@@ -95,39 +94,16 @@ def sample_files(folder: Path) -> list[Path]:
 # --------------------------------------------------------------------------- steps
 
 
-def _attribute(resolve: Callable[[], Profile]) -> str:
-    """The partner the sandbox registry attributes the sample to (paused counts: this is a test)."""
-    try:
-        return resolve().id
-    except PartnerPaused as exc:
-        return exc.partner_id
-    except PartnerNotAccepted as exc:
-        return f"unknown ({exc.kind} {exc.value})"
-
-
 def _x12_steps(outcome: Outcome, path: Path, registry: Registry, profile: Profile) -> None:
     """Partner attribution, validation and acknowledgements of every interchange in ``path``."""
     writer = AckWriter(InMemoryAllocator(profile.control_numbers.start), clock=lambda: FIXED_CLOCK)
     statuses: list[str] = []
     for result, envelope in iter_validated(path):
-        ids = (result.sender_qualifier, result.sender_id, result.receiver_qualifier, result.receiver_id)
-        outcome.partner = _attribute(lambda ids=ids: registry.resolve_isa(*ids))
+        outcome.partner = attribute_isa(registry, result)
         statuses.append(result.status)
-        for ack in _acks(writer, result, envelope, profile):
+        for ack in acks_for(writer, result, envelope, profile):
             outcome.acks[ack.kind] = outcome.acks.get(ack.kind, "") + ack.text
     outcome.validation = "/".join(statuses) or "empty"
-
-
-def _acks(writer: AckWriter, result: InterchangeResult, envelope: ReceivedEnvelope, profile: Profile) -> list[Ack]:
-    """The acks the profile's policy sends: its functional ack kind, plus a TA1 if enabled and due."""
-    kind = profile.documents.ack
-    acks = [] if kind == "none" else writer.write(result, envelope, kind=kind)
-    has_ta1 = any(a.kind == "ta1" for a in acks)
-    if profile.documents.ta1 and ta1_due(result) and not has_ta1:
-        acks.insert(0, writer.ta1(result, envelope))
-    if not profile.documents.ta1 and result.status != "R":
-        acks = [a for a in acks if a.kind != "ta1"]
-    return acks
 
 
 def _xml_steps(outcome: Outcome, data: bytes, registry: Registry, profile: Profile) -> None:
@@ -144,25 +120,19 @@ def _xml_steps(outcome: Outcome, data: bytes, registry: Registry, profile: Profi
         return
     envelope = read_envelope(root)
     for cred in envelope.from_:
-        outcome.partner = _attribute(lambda c=cred: registry.resolve_cxml(c.domain, c.identity))
+        outcome.partner = attribute(lambda c=cred: registry.resolve_cxml(c.domain, c.identity))
         if not outcome.partner.startswith("unknown"):
             break
 
 
 def _translate_steps(outcome: Outcome, data: bytes, profile: Profile, translate: Translate) -> None:
     """Translate, apply rules and route; documents and errors go to ``outcome.result``."""
-    translated = translate(data, profile.id)
-    result = outcome.result
-    result["errors"].extend(e.as_dict() for e in translated.errors)
-    for item in translated.documents:
-        try:
-            document = apply_rules(item.document, profile)
-        except RuleViolation as exc:
-            result["errors"].append(exc.as_error(item.source).as_dict())
-            continue
-        entry = {"type": item.type, "document": document, "source": item.source.as_dict()}
-        entry["sinks"] = list(profile.sinks_for(item.type)) if profile.routing.has_route(item.type) else []
-        result["documents"].append(entry)
+    routed, errors = route_documents(translate(data, profile.id), profile)
+    outcome.result["errors"].extend(e.as_dict() for e in errors)
+    for doc in routed:
+        item = doc.item
+        entry = {"type": item.type, "document": item.document, "source": item.source.as_dict()}
+        outcome.result["documents"].append({**entry, "sinks": list(doc.sinks)})
 
 
 def replay_sample(path: Path, registry: Registry, profile: Profile, translate: Translate) -> Outcome:

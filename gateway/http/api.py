@@ -21,22 +21,20 @@ from sqlalchemy.orm import Session
 from gateway.http.keys import RUNTIME
 from gateway.http.openapi import OPENAPI
 from gateway.inbound import store_inbound
+from gateway.replay import replay_message
 from gateway.runtime import Runtime
 from gateway.store import (
     Acknowledgement,
     ApiToken,
     Document,
     Message,
-    State,
-    add_event,
     current_status,
-    enqueue,
     history,
     search_messages,
     transaction,
     verify_token,
 )
-from gateway.store.messages import PROCESS_INBOUND_TASK
+from gateway.task_names import BUILD_OUTBOUND_TASK
 
 __all__ = ["setup"]
 
@@ -224,6 +222,56 @@ async def upload(request: web.Request) -> web.Response:
     return web.json_response(payload, status=202)
 
 
+@routes.post(f"{PREFIX}/partners/{{partner_id}}/outbound/{{doc_type}}")
+async def business_event(request: web.Request) -> web.Response:
+    """A confirmation, shipment or invoice from the ERP/WMS for a partner: becomes an 855/856/810.
+
+    The canonical document is checked, then stored durably with the intent to build and
+    send it (202); the build task renders it with the partner's envelope and control
+    numbers. A repeated event (same document number and purpose) is recorded, not sent twice.
+    """
+    from translators.canonical import DOCUMENT_TYPES
+
+    runtime: Runtime = request.app[RUNTIME]
+    partner_id, doc_type = request.match_info["partner_id"], request.match_info["doc_type"]
+    if not _allowed(request, partner_id) or partner_id not in runtime.registry:
+        raise _error(web.HTTPNotFound, "no such partner")
+    model = DOCUMENT_TYPES.get(doc_type)
+    if model is None:
+        raise _error(web.HTTPNotFound, f"document type must be one of {', '.join(DOCUMENT_TYPES)}")
+    body = await request.read()
+    try:
+        model.model_validate_json(body)
+    except ValueError as exc:
+        raise _error(web.HTTPUnprocessableEntity, f"not a canonical {doc_type}: {str(exc)[:1000]}") from exc
+    stored = await asyncio.to_thread(
+        store_inbound,
+        runtime.sessions,
+        partner_id=partner_id,
+        transport="rest",
+        raw=body,
+        content_type="application/json",
+        standard="canonical",
+        correlation_id=_correlation(request),
+        task=BUILD_OUTBOUND_TASK,
+        task_args={"doc_type": doc_type},
+    )
+    payload = {
+        "message_id": str(stored.message_id),
+        "correlation_id": str(stored.correlation_id),
+        "duplicate_of": str(stored.duplicate_of) if stored.duplicate_of else None,
+    }
+    return web.json_response(payload, status=202)
+
+
+def _correlation(request: web.Request) -> uuid.UUID | None:
+    value = request.headers.get("X-Correlation-ID", "")
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
 @routes.get(f"{PREFIX}/messages")
 async def list_messages(request: web.Request) -> web.Response:
     q = request.query
@@ -327,17 +375,9 @@ async def message_events(request: web.Request) -> web.Response:
 
 
 @routes.post(f"{PREFIX}/messages/{{message_id}}/replay")
-async def replay_message(request: web.Request) -> web.Response:
-    def run(session: Session) -> dict[str, Any]:
-        message = _message_or_404(session, request)
-        if message.direction != "in":
-            raise _error(web.HTTPConflict, "only inbound messages are replayed")
-        add_event(session, message.id, State.REPLAYED, {"by": str(request[_PRINCIPAL].name)})
-        enqueue(
-            session,
-            PROCESS_INBOUND_TASK,
-            {"message_id": str(message.id), "correlation_id": str(message.correlation_id), "replay": True},
-        )
-        return {"message_id": str(message.id), "status": "replay queued"}
-
-    return web.json_response(await _db(request, run, write=True), status=202)
+async def replay(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app[RUNTIME]
+    await _db(request, lambda s: _message_or_404(s, request))
+    message_id = _uuid(request.match_info["message_id"])
+    done = await asyncio.to_thread(replay_message, runtime.sessions, message_id, request[_PRINCIPAL].name)
+    return web.json_response({"message_id": request.match_info["message_id"], "status": done}, status=202)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from email.parser import BytesHeaderParser
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -20,6 +21,7 @@ from edi.as2.mdn import MdnMessage
 from gateway.http.keys import RUNTIME
 from gateway.inbound import UNKNOWN_PARTNER, find_receipt, store_inbound, store_rejected, store_sent_receipt
 from gateway.runtime import Runtime
+from gateway.task_names import SEND_ASYNC_MDN_TASK
 
 __all__ = ["routes", "serialize_mdn", "mdn_response"]
 
@@ -136,14 +138,25 @@ def _answer(
         status=_status(error),
         raw=blob,
     )
-    if envelope.mdn.is_async:
+    if envelope.mdn.is_async and _async_url_allowed(runtime, partner_id, envelope.mdn.async_url):
         # The async MDN goes out through the outbox (tasks send it); answer the POST now.
         from gateway.store import enqueue, transaction
 
         with transaction(runtime.sessions) as session:
-            enqueue(session, "edigw.send_async_mdn", {"message_id": str(message_id), "url": envelope.mdn.async_url})
+            enqueue(session, SEND_ASYNC_MDN_TASK, {"message_id": str(message_id), "url": envelope.mdn.async_url})
         return web.Response(status=200, text="received; MDN follows asynchronously\n")
     return mdn_response(blob)
+
+
+def _async_url_allowed(runtime: Runtime, partner_id: str | None, url: str | None) -> bool:
+    """Send async MDNs only to the partner's own AS2 host (the URL comes from the request: no SSRF).
+
+    Otherwise the MDN is returned synchronously, which every AS2 client can read.
+    """
+    if not url or partner_id is None or partner_id not in runtime.registry:
+        return False
+    as2 = runtime.registry.get(partner_id).transports.as2
+    return as2 is not None and urlsplit(url).hostname == urlsplit(str(as2.url)).hostname
 
 
 @routes.post("/as2/mdn")
