@@ -48,7 +48,8 @@ def postgres_unavailable() -> str | None:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means "skip", with the reason
         where = make_url(url).render_as_string(hide_password=True)
-        return f"PostgreSQL not reachable at {where}: {type(exc).__name__}: {str(exc).strip()[:200]}"
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+        return f"PostgreSQL not reachable at {where}: {type(exc).__name__}: {first_line}"
     finally:
         engine.dispose()
     return None

@@ -27,10 +27,14 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
+def postgres() -> None:
     reason = postgres_unavailable()
     if reason:
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def pg_url(postgres: None) -> Iterator[str]:
     with temporary_postgres_database() as url:
         yield url
 
@@ -83,7 +87,7 @@ def test_relay_skips_rows_another_relay_has_locked(factory: sessionmaker[Session
     assert relay(factory, lambda row: published.append(row.id)) == 5
 
 
-def test_processes_migrating_at_once_all_succeed() -> None:
+def test_processes_migrating_at_once_all_succeed(postgres: None) -> None:
     with temporary_postgres_database() as url:
         outcomes = migrate_in_processes(url, workers=3)
     assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
