@@ -20,6 +20,7 @@ from .element_checks import check_elements
 from .errors import ElementError, SegmentError
 from .model import Delimiters, Segment
 from .schema import LoopSpec, SetSchema
+from .segment_pattern import TERMINATOR, set_matcher
 
 __all__ = ["check_body", "MAX_SEGMENT_ERRORS"]
 
@@ -48,8 +49,86 @@ _HL_PARENTS = {
 def check_body(
     header: Segment, body: list[Segment], trailer: Segment | None, schema: SetSchema, delimiters: Delimiters
 ) -> tuple[list[SegmentError], bool]:
-    """Segment errors of one set (ST = position 1) and whether the list was cut short."""
+    """Segment errors of one set (ST = position 1) and whether the list was cut short.
+
+    Fast path: when :func:`~edi.x12.segment_pattern.set_matcher` vouches for every
+    segment's contents, only the order is left, and a sequence of segment ids already
+    walked without error (kept per schema) needs no second walk. Anything else takes the
+    full walk, which reports exactly what is wrong.
+    """
+    match = set_matcher(schema, delimiters)
+    if match is not None:
+        join = delimiters.element.join
+        if match(TERMINATOR.join(map(join, body)) + TERMINATOR) is not None:
+            return _check_order(body, trailer, schema), False
+    return _check_all(body, trailer, schema, delimiters)
+
+
+#: Per schema, segment id sequences (plus "has SE") known to be in order; bounded.
+_IN_ORDER: dict[SetSchema, set[tuple[str, ...]]] = {}
+_IN_ORDER_LIMIT = 4096
+
+
+def _check_order(body: list[Segment], trailer: Segment | None, schema: SetSchema) -> list[SegmentError]:
+    """The walk without element checks, for a set whose segment contents are known clean."""
+    key = (*map(_segment_id, body), "SE" if trailer is not None else "")
+    known = _IN_ORDER.setdefault(schema, set())
+    if key in known:
+        errors: list[SegmentError] = []
+    else:
+        walk = _Walk(schema)
+        place = walk.place
+        errors = walk.errors
+        position = 1
+        for seg in body:
+            position += 1
+            loop_id, code = place(seg[0], position)
+            if code is not None:
+                errors.append(SegmentError(seg[0], position, code, _MESSAGES[code].format(sid=seg[0]), loop_id))
+        if trailer is not None:
+            place(trailer[0], position + 1)
+        else:
+            walk.close_all(position)
+        if not errors:
+            if len(known) >= _IN_ORDER_LIMIT:
+                known.clear()
+            known.add(key)
+    if schema.hierarchical:
+        errors = _with_hierarchy(body, errors)
+    return errors
+
+
+def _with_hierarchy(body: list[Segment], errors: list[SegmentError]) -> list[SegmentError]:
+    """Add the HL tree errors (HL01/HL02/HL03) to the order errors of a set, as the full walk would."""
+    at = {e.position: e for e in errors if e.segment_id == "HL"}
+    hierarchy = _Hierarchy()
+    added = []
+    for position, seg in enumerate(body, 2):
+        if seg[0] != "HL":
+            continue
+        error = at.get(position)
+        if error is not None and error.code not in ("4", "5"):
+            continue  # out of place: its elements are not checked
+        found = hierarchy.check(seg)
+        if not found:
+            continue
+        if error is not None:
+            error.elements.extend(found)
+        else:
+            added.append(SegmentError("HL", position, None, "segment HL has data element errors", "HL", found))
+    return sorted([*errors, *added], key=lambda e: e.position) if added else errors
+
+
+def _segment_id(seg: Segment) -> str:
+    return seg[0]
+
+
+def _check_all(
+    body: list[Segment], trailer: Segment | None, schema: SetSchema, delimiters: Delimiters
+) -> tuple[list[SegmentError], bool]:
+    """The full walk: order, loops, every element, the HL tree."""
     walk = _Walk(schema)
+    place = walk.place
     specs = schema.segments
     component, repetition = delimiters.component, delimiters.repetition
     hierarchy = _Hierarchy() if schema.hierarchical else None
@@ -58,7 +137,7 @@ def check_body(
     for seg in body:
         position += 1
         sid = seg[0]
-        loop_id, code = walk.place(sid, position)
+        loop_id, code = place(sid, position)
         elements: list[ElementError] = []
         if code is None or code in ("4", "5"):
             spec = specs.get(sid)
@@ -72,7 +151,7 @@ def check_body(
         if len(errors) >= MAX_SEGMENT_ERRORS:
             return errors[:MAX_SEGMENT_ERRORS], True
     if trailer is not None:
-        walk.place(trailer[0], position + 1)
+        place(trailer[0], position + 1)
     else:
         walk.close_all(position)
     return errors, False
@@ -114,8 +193,8 @@ class _Walk:
         frame = stack[depth]
         loop, pos, counts = frame
         children = loop.children
-        for skipped in range(pos + 1, index):
-            if children[skipped][2] and not counts[skipped]:
+        for skipped in loop.mandatory:
+            if pos < skipped < index and not counts[skipped]:
                 self._missing(loop, skipped, position)
         is_loop, _, _, max_use, sub = children[index]
         counts[index] += 1
@@ -147,8 +226,9 @@ class _Walk:
     def _close(self, frame: list, position: int, stop: int | None = None) -> None:
         """Report the mandatory children of a loop iteration that never came."""
         loop, pos, counts = frame
-        for index in range(pos + 1, len(loop.children) if stop is None else stop):
-            if loop.children[index][2] and not counts[index]:
+        end = len(loop.children) if stop is None else stop
+        for index in loop.mandatory:
+            if pos < index < end and not counts[index]:
                 self._missing(loop, index, position)
 
     def close_all(self, position: int) -> None:

@@ -38,9 +38,10 @@ class LoopSpec:
     id: str | None  # None for the set itself
     children: list[Child] = field(default_factory=list)
     index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    mandatory: tuple[int, ...] = ()  # positions of the mandatory children
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SetSchema:
     set_id: str
     release: str
@@ -103,6 +104,7 @@ def _finish(loop: LoopSpec) -> None:
             loop.children[i] = (True, sid, mandatory, max_use, sub)
         index.setdefault(sid, []).append(i)
     loop.index = {sid: tuple(positions) for sid, positions in index.items()}
+    loop.mandatory = tuple(i for i, child in enumerate(loop.children) if child[2])
 
 
 def _segment_ids(loop: LoopSpec) -> list[str]:
