@@ -53,13 +53,14 @@ def receive_message(
 ) -> Received:
     """Store a message durably and commit; returns it and, for a duplicate, what it duplicates.
 
-    Dedupe keys: the AS2 Message-ID and the file's SHA-256, both per partner. A
+    Dedupe keys (inbound only; what we send is numbered by us and may be resent on
+    purpose): the AS2 Message-ID and the file's SHA-256, both per partner. A
     duplicate is stored too (its bytes are evidence) with a ``duplicate`` event naming
     the original, and no task is enqueued; answer it as the original was answered.
-    ``task`` (None for none) is enqueued with ``{"message_id", "correlation_id"}`` plus
-    ``task_args``. Pass a fresh session: the commit includes anything already pending
-    in it, and on SQLite only a session that has not read yet takes the write lock up
-    front.
+    ``task`` (None for none; give outbound messages their own) is enqueued with
+    ``{"message_id", "correlation_id"}`` plus ``task_args``. Pass a fresh session: the
+    commit includes anything already pending in it, and on SQLite only a session that
+    has not read yet takes the write lock up front.
     """
     begin_write(session)
     try:
@@ -81,10 +82,7 @@ def receive_message(
         )
         session.add(message)
         session.flush()
-        keys = [file_key(partner_id, sha256)]
-        if as2_message_id:
-            keys.insert(0, as2_key(partner_id, as2_message_id))
-        duplicate = claim_keys(session, keys, message.id)
+        duplicate = claim_keys(session, _transport_keys(message), message.id) if message.direction == "in" else None
         if duplicate is not None:
             message.duplicate_of = duplicate.message_id
             add_event(session, message.id, State.DUPLICATE, _duplicate_detail(duplicate))
@@ -149,6 +147,13 @@ def record_document(
     if duplicate is not None:
         add_event(session, message_id, State.DUPLICATE, _duplicate_detail(duplicate), document_id=document.id)
     return document, duplicate
+
+
+def _transport_keys(message: Message) -> list[Key]:
+    keys = [file_key(message.partner_id, message.sha256)]
+    if message.as2_message_id:
+        keys.insert(0, as2_key(message.partner_id, message.as2_message_id))
+    return keys
 
 
 def _duplicate_detail(duplicate: Duplicate) -> dict[str, Any]:

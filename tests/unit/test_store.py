@@ -199,6 +199,14 @@ def test_same_file_bytes_are_a_duplicate_per_partner_only(factory: sessionmaker[
     assert other_partner is None
 
 
+def test_outbound_messages_are_not_deduplicated(factory: sessionmaker[Session]) -> None:
+    receive(factory, direction="out", task=None)
+    _, duplicate = receive(factory, direction="out", task=None)  # a deliberate resend
+    assert duplicate is None
+    _, duplicate = receive(factory)  # and it claims nothing an inbound copy would collide with
+    assert duplicate is None
+
+
 def test_duplicate_claims_none_of_its_own_keys(factory: sessionmaker[Session]) -> None:
     receive(factory, as2_message_id="<m1@acme>")
     _, duplicate = receive(factory, as2_message_id="<m2@acme>")  # new Message-ID, same bytes
