@@ -6,6 +6,7 @@ app keeps it under a typed ``AppKey``. Nothing here is a module-level global.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -39,6 +40,8 @@ class Runtime:
     registry: Registry
     as2: As2Directory
     generated_keys: list[KeyPair] = field(default_factory=list)
+    #: Called after a commit that queued work, so the outbox relay publishes it at once.
+    wake_relay: Callable[[], None] = lambda: None
 
     @classmethod
     def open(cls, settings: Settings, *, registry: Registry | None = None, generate_keys: bool = True) -> Runtime:

@@ -9,7 +9,8 @@ Variables: ``EDIGW_HOME`` (default ``./var``), ``EDIGW_DATABASE_URL`` (default S
 on ``$EDIGW_HOME/broker.sqlite3``, its own file so broker polling never waits on the
 store's write lock), ``EDIGW_PARTNERS`` (default the bundled
 ``samples/partners``), ``EDIGW_PORT`` (default 8080), ``EDIGW_MAX_BODY_BYTES`` and
-``EDIGW_MAX_FILE_BYTES`` (default 50M; accept ``K``/``M``/``G`` suffixes, powers of 1024).
+``EDIGW_MAX_FILE_BYTES`` (default 50M; accept ``K``/``M``/``G`` suffixes, powers of 1024),
+``EDIGW_OUTBOUND`` (``transport`` or ``file``), ``EDIGW_PUBLIC_URL`` (our address for async MDNs).
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ class Settings:
     port: int = 8080
     max_body_bytes: int = DEFAULT_MAX_BYTES
     max_file_bytes: int = DEFAULT_MAX_BYTES
+    #: "transport": send over the partner's AS2/SFTP; "file": drop outbound files under
+    #: ``$EDIGW_HOME/outbox/<partner>/`` (testing, demos, manual exchange).
+    outbound_mode: str = "transport"
+    #: How partners and callbacks reach us (async MDN URL in outbound AS2), if public.
+    public_url: str | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -74,7 +80,16 @@ class Settings:
             port=int(port_text),
             max_body_bytes=_size(env, "EDIGW_MAX_BODY_BYTES"),
             max_file_bytes=_size(env, "EDIGW_MAX_FILE_BYTES"),
+            outbound_mode=_choice(env, "EDIGW_OUTBOUND", ("transport", "file")),
+            public_url=env.get("EDIGW_PUBLIC_URL") or None,
         )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or choices[0]
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def _size(env: Mapping[str, str], name: str) -> int:

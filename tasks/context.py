@@ -7,29 +7,46 @@ processes) and closes it at shutdown.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from typing import Any
 
 from celery.signals import worker_process_shutdown
 
 from gateway.runtime import Runtime
 from gateway.settings import Settings
+from partners.watch import FolderWatcher
+
+log = logging.getLogger("edigw.worker")
 
 __all__ = ["runtime", "reset"]
 
+#: Partner profiles are re-read when their folder changed, checked at most this often.
+RELOAD_CHECK_SECONDS = 2.0
+
 _lock = threading.Lock()
-_state: dict[str, Runtime] = {}
+_state: dict[str, Any] = {}
 
 
 def runtime() -> Runtime:
+    """This process's runtime; partner profiles follow edits (a broken edit keeps the old ones)."""
     with _lock:
         if "rt" not in _state:
-            _state["rt"] = Runtime.open(Settings.from_env(), generate_keys=False)
+            rt = Runtime.open(Settings.from_env(), generate_keys=False)
+            _state.update(rt=rt, watcher=FolderWatcher(rt.registry), checked=time.monotonic())
+        elif time.monotonic() - _state["checked"] > RELOAD_CHECK_SECONDS:
+            _state["checked"] = time.monotonic()
+            problems = _state["watcher"].poll()
+            if problems:
+                log.error("partner profiles not reloaded: %s", "; ".join(map(str, problems)))
         return _state["rt"]
 
 
 def reset() -> None:
     with _lock:
         rt = _state.pop("rt", None)
+        _state.clear()
     if rt is not None:
         rt.close()
 

@@ -211,7 +211,7 @@ def _send(rt: Runtime, profile: Profile, message_id: uuid.UUID, name: str, raw: 
             add_event(session, message_id, State.SENT, {"transport": "file", "file": path.name})
         return "file"
     if profile.transports.as2 is not None:
-        send_as2(rt, profile, message_id)
+        send_as2(rt, profile, message_id, public_url=rt.settings.public_url)
         return "as2"
     from gateway.transports.push import push_to_partner
 

@@ -214,6 +214,7 @@ async def upload(request: web.Request) -> web.Response:
         file_name=name[:255] if name else None,
         content_type=request.headers.get("Content-Type"),
     )
+    runtime.wake_relay()
     payload = {
         "message_id": str(stored.message_id),
         "correlation_id": str(stored.correlation_id),
@@ -256,6 +257,7 @@ async def business_event(request: web.Request) -> web.Response:
         task=BUILD_OUTBOUND_TASK,
         task_args={"doc_type": doc_type},
     )
+    runtime.wake_relay()
     payload = {
         "message_id": str(stored.message_id),
         "correlation_id": str(stored.correlation_id),
@@ -380,4 +382,5 @@ async def replay(request: web.Request) -> web.Response:
     await _db(request, lambda s: _message_or_404(s, request))
     message_id = _uuid(request.match_info["message_id"])
     done = await asyncio.to_thread(replay_message, runtime.sessions, message_id, request[_PRINCIPAL].name)
+    runtime.wake_relay()
     return web.json_response({"message_id": request.match_info["message_id"], "status": done}, status=202)

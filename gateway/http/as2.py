@@ -100,6 +100,7 @@ def _receive_sync(runtime: Runtime, envelope: Envelope, headers: dict[str, str],
         file_name=inbound.filename,
         content_type=inbound.content_type,
     )
+    runtime.wake_relay()
     if stored.duplicate_of is not None:
         previous = find_receipt(runtime.sessions, stored.duplicate_of, "MDN")
         if previous is not None and envelope.mdn is not None and not envelope.mdn.is_async:

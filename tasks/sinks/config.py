@@ -7,6 +7,8 @@ files, never inline, as in partner profiles.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from partners.refs import SecretRef
 
-__all__ = ["SinkAuth", "SinkConfig", "SinksFile", "load_sinks", "BUNDLED_SINKS"]
+__all__ = ["SinkAuth", "SinkConfig", "SinksFile", "load_sinks", "expand", "BUNDLED_SINKS"]
 
 BUNDLED_SINKS = Path(__file__).resolve().parents[2] / "samples" / "sinks.yaml"
 
@@ -83,11 +85,20 @@ class SinksFile(_Strict):
         raise KeyError(f"no sink named {name!r}")
 
 
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand(value: str, environ: Mapping[str, str] | None = None) -> str:
+    """``${VAR}`` and ``${VAR:-default}`` from the environment (unset without default: empty)."""
+    env = os.environ if environ is None else environ
+    return _VAR.sub(lambda m: env.get(m.group(1)) or (m.group(2) or ""), value)
+
+
 def load_sinks(path: Path | None = None) -> SinksFile:
-    """Read the sinks file (``EDIGW_SINKS`` or the bundled one); ``${VAR}`` in URLs is expanded."""
+    """Read the sinks file (``EDIGW_SINKS`` or the bundled one); ``${VAR:-default}`` in URLs is expanded."""
     path = path or Path(os.environ.get("EDIGW_SINKS") or BUNDLED_SINKS)
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for sink in data.get("sinks", []):
         if isinstance(sink, dict) and isinstance(sink.get("base_url"), str):
-            sink["base_url"] = os.path.expandvars(sink["base_url"])
+            sink["base_url"] = expand(sink["base_url"])
     return SinksFile.model_validate(data, context={"base_dir": path.parent, "root": path.parent})
