@@ -348,6 +348,26 @@ def test_expired_lease_lets_another_instance_take_over(
     assert report.lease_held and report.names(Outcome.ARCHIVED) == ["a.edi"]
 
 
+def test_lease_expiring_during_a_slow_commit_is_still_safe(
+    endpoint: SftpEndpoint, area: Area, lease: SqlLease, store: Store, clock: Clock
+) -> None:
+    """A commit outlives the lease: another instance takes the file too; one copy is stored, one archive."""
+    area.put("a.edi", b"ISA~")
+    slow, other = make_poller(endpoint, lease, "slow"), make_poller(endpoint, lease, "other")
+    seen_by_other = []
+
+    def slow_commit(remote: RemoteFile, data: bytes) -> CommitResult:
+        clock.now += timedelta(seconds=61)  # the database stalled past the lease TTL
+        seen_by_other.append(other.poll_once(store.commit))
+        return store.commit(remote, data)
+
+    [late] = slow.poll_once(slow_commit).files
+    [taken_over] = seen_by_other
+    assert taken_over.lease_held and taken_over.names(Outcome.ARCHIVED) == ["a.edi"]
+    assert late.outcome is Outcome.GONE_AFTER_COMMIT and late.commit and late.commit.duplicate
+    assert len(store.messages) == 1 and names(area.archive) == ["a.edi"]
+
+
 # --------------------------------------------------------------------------- connection dropped mid-transfer
 
 
