@@ -136,6 +136,21 @@ def make_cxml(sample: Path) -> dict[str, bytes]:
 register(Generator("cxml", "cxml/*/*.xml", (".canonical.json",), make_cxml))
 
 
+def make_mapped_xml(sample: Path) -> dict[str, bytes]:
+    """``edigw translate`` JSON of a partner XML sample, with its ``<partner>.mapping.yaml``."""
+    from translators.canonical import to_json
+    from translators.xml_mapping import load_mapping, translate_mapped_xml
+
+    mapping = sample.with_name(sample.name.split("-", 1)[0] + ".mapping.yaml")
+    if not mapping.is_file():
+        return {}
+    result = translate_mapped_xml(sample.read_bytes(), load_mapping(mapping))
+    return {".canonical.json": (to_json(result.as_dict()) + "\n").encode("utf-8")}
+
+
+register(Generator("xml", "xml/*.xml", (".canonical.json",), make_mapped_xml))
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", metavar="GENERATOR", help=f"one of: {', '.join(GENERATORS)}")
