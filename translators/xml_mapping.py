@@ -36,6 +36,7 @@ safe parser.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -59,6 +60,7 @@ __all__ = [
     "MappingError",
     "load_mapping",
     "translate_mapped_xml",
+    "translate_xml",
     "regenerate_goldens",
 ]
 
@@ -180,6 +182,13 @@ class MappingSpec(_Spec):
 
 def load_mapping(path: Path | str) -> MappingSpec:
     """A mapping from a YAML file (``yaml.safe_load``: no tags, no objects)."""
+    path = Path(path)
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(path: Path, mtime_ns: int) -> MappingSpec:
+    """Compiled once per file version: partners' files are translated with the same mapping all day."""
     with open(path, encoding="utf-8") as fh:
         return MappingSpec.model_validate(yaml.safe_load(fh))
 
@@ -314,6 +323,30 @@ def translate_mapped_xml(
         else:
             result.documents.append(Translated(spec.type, document, source))
     return result
+
+
+def translate_xml(data: bytes, *, partner: str | None = None, registry: Any = None) -> TranslationResult:
+    """Entry point of ``translators.translate``: the mapping comes from the partner profile's ``xml_mapping``.
+
+    Without ``partner`` every profile that has a mapping is tried and the first whose
+    documents match the root is used. ``registry`` defaults to ``partners.Registry.load()``.
+    """
+    from partners.registry import Registry  # lazy: the profile folder is only read for partner XML
+
+    registry = registry if registry is not None else Registry.load()
+    profiles = [registry.get(partner)] if partner is not None else list(registry)
+    mappings = [load_mapping(p.path(p.xml_mapping)) for p in profiles if p.xml_mapping is not None]
+    if not mappings:
+        who = f"partner {partner!r} has" if partner else "no partner profile has"
+        error = TranslationError(f"partner XML cannot be translated: {who} no xml_mapping", codes=["xml:unmapped"])
+        return TranslationResult(errors=[error])
+    if len(mappings) > 1:
+        try:
+            root = parse_xml(data)
+        except XmlError as exc:
+            return TranslationResult(errors=[TranslationError(str(exc), codes=[f"xml:{exc.reason}"])])
+        mappings = [m for m in mappings if any(d._root is not None and d._root(root) for d in m.documents)] or mappings
+    return translate_mapped_xml(data, mappings[0])
 
 
 def regenerate_goldens(samples: Path, *, check: bool = False) -> list[Path]:

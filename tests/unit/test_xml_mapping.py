@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from translators.canonical import to_json
-from translators.xml_mapping import MappingSpec, load_mapping, regenerate_goldens, translate_mapped_xml
+from translators.xml_mapping import MappingSpec, load_mapping, regenerate_goldens, translate_mapped_xml, translate_xml
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "xml"
 ACME = load_mapping(SAMPLES / "acme.mapping.yaml")
@@ -142,3 +142,33 @@ def test_bad_mappings_fail_validation(change: dict, words: str) -> None:
     spec = {**SIMPLE, "documents": [{**SIMPLE["documents"][0], **change}]}
     with pytest.raises(ValidationError, match=words):
         MappingSpec.model_validate(spec)
+
+
+class _Profile:
+    def __init__(self, mapping: Path | None) -> None:
+        self.xml_mapping = str(mapping) if mapping else None
+
+    def path(self, relative: str) -> Path:
+        return Path(relative)
+
+
+class _Registry:
+    """The two things translate_xml needs of partners.Registry."""
+
+    def __init__(self, **profiles: _Profile) -> None:
+        self.profiles = profiles
+
+    def get(self, partner_id: str) -> _Profile:
+        return self.profiles[partner_id]
+
+    def __iter__(self):
+        return iter(self.profiles.values())
+
+
+def test_translate_xml_uses_the_partner_profile_mapping() -> None:
+    registry = _Registry(acme=_Profile(SAMPLES / "acme.mapping.yaml"), other=_Profile(None))
+    data = (SAMPLES / "acme-invoice.xml").read_bytes()
+    assert translate_xml(data, partner="acme", registry=registry).documents[0].type == "invoice"
+    assert translate_xml(data, registry=registry).documents[0].type == "invoice"  # found by root match
+    result = translate_xml(data, partner="other", registry=registry)
+    assert result.errors[0].message == "partner XML cannot be translated: partner 'other' has no xml_mapping"
