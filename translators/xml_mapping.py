@@ -337,8 +337,8 @@ def translate_xml(data: bytes, *, partner: str | None = None, registry: Any = No
     profiles = [registry.get(partner)] if partner is not None else list(registry)
     mappings = [load_mapping(p.path(p.xml_mapping)) for p in profiles if p.xml_mapping is not None]
     if not mappings:
-        who = f"partner {partner!r} has" if partner else "no partner profile has"
-        error = TranslationError(f"partner XML cannot be translated: {who} no xml_mapping", codes=["xml:unmapped"])
+        why = f"partner {partner!r} has no xml_mapping" if partner else "no partner profile has an xml_mapping"
+        error = TranslationError(f"partner XML cannot be translated: {why}", codes=["xml:unmapped"])
         return TranslationResult(errors=[error])
     if len(mappings) > 1:
         try:
