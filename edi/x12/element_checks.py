@@ -131,6 +131,8 @@ def check_elements(seg: Segment, spec: SegmentSpec, component: str, repetition: 
                 errors.append(_error(position, "12", element, value, repetition=element[7] + 1))
                 values = values[: element[7]]
         for rep, item in enumerate(values, 1):
+            if not item:
+                continue  # an empty repetition
             rep_pos = rep if len(values) > 1 else None
             if element[6] is not None:
                 _check_composite(item, position, element, component, rep_pos, errors)

@@ -76,8 +76,7 @@ class _Builder:
         self.comp = re.escape(component)
         self.rep = re.escape(repetition) if repetition else ""
         printable = [*range(0x20, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]  # str.isprintable() in Latin-1
-        allowed = "".join(re.escape(chr(c)) for c in printable if chr(c) not in (element, component, repetition))
-        self.text = f"[{allowed}]"  # no delimiter; a positive class (compiles fast)
+        self.text = _char_class([c for c in printable if chr(c) not in (element, component, repetition)])
 
     def any_elements(self) -> str:
         """A segment the dictionary does not define: position is checked, elements are not."""
@@ -124,6 +123,18 @@ class _Builder:
         if typ == "R":
             return f"-?(?:[0-9]{_count(low, high)}|(?=[0-9.]{_count(low + 1, high + 1)}(?![0-9.]))[0-9]*\\.[0-9]+)"
         return f"-?[0-9]{_count(low, high)}"  # N0..N9
+
+
+def _char_class(codes: list[int]) -> str:
+    """``[ -)+-~...]``: sorted code points as ranges (a short positive class compiles fast)."""
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    parts = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs]
+    return "[" + "".join(parts) + "]"
 
 
 def _count(low: int, high: int) -> str:

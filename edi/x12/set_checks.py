@@ -58,8 +58,9 @@ def check_body(
     """
     match = set_matcher(schema, delimiters)
     if match is not None:
-        join = delimiters.element.join
-        if match(TERMINATOR.join(map(join, body)) + TERMINATOR) is not None:
+        text = TERMINATOR.join(map(delimiters.element.join, body)) + TERMINATOR
+        # (a terminator inside some element would split it: such a set takes the full walk)
+        if text.count(TERMINATOR) == len(body) and match(text) is not None:
             return _check_order(body, trailer, schema), False
     return _check_all(body, trailer, schema, delimiters)
 

@@ -357,6 +357,12 @@ def test_repetitions_are_12() -> None:
     assert (error.position, error.repetition, error.code) == (3, 2, "12")
 
 
+def test_empty_repetition_is_not_an_error_of_its_own() -> None:
+    body = ["BEG*00*SA*PO1^**20240115", *PO[1:]]
+    ts = only_set(interchange(st_se(body), version="005010", header=ISA_5010))
+    assert element_codes(ts) == [("BEG", 2, 3, None, "12")]
+
+
 def test_components_are_13_and_composites_are_checked_by_component() -> None:
     body = [PO[0], "REF*DP*038**ZZ>1>AB>2>CD>3>EF", "REF*DP*038**ZZ", "PO1*1*5*EA>X*12.34", PO[3]]
     body.insert(3, PO[1])
