@@ -126,7 +126,8 @@ class SftpPoller:
     """One partner's inbound folder; call :meth:`poll_once` on a schedule.
 
     ``lease_ttl`` must exceed the time to handle one file (download + commit); the lease is
-    renewed before each file and released when the poll ends, so instances take turns.
+    renewed before a file once a quarter of it has passed, and released when the poll
+    ends, so instances take turns.
     File age compares the server's mtime with ``clock``: keep both clocks in sync (NTP).
     """
 
@@ -158,12 +159,16 @@ class SftpPoller:
             log.debug("sftp poll skipped: partner %s leased by another instance", self.partner_id)
             return report
         report.lease_held = True
+        renewed = time.monotonic()
         try:
             with open_sftp(self.endpoint) as sftp:
                 for remote in self._ready_files(sftp, report):
-                    if not self._lease.renew(self.partner_id, self.holder, self.lease_ttl):
-                        report.error = "lease lost; stopping so that another instance can take over"
-                        break
+                    # Start a file only with at least 3/4 of the TTL left; renewing is a database write.
+                    if time.monotonic() - renewed >= self.lease_ttl / 4:
+                        if not self._lease.renew(self.partner_id, self.holder, self.lease_ttl):
+                            report.error = "lease lost; stopping so that another instance can take over"
+                            break
+                        renewed = time.monotonic()
                     try:
                         report.files.append(self._take(sftp, remote, commit))
                     except _SessionBroken as broken:

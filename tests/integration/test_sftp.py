@@ -348,6 +348,27 @@ def test_expired_lease_lets_another_instance_take_over(
     assert report.lease_held and report.names(Outcome.ARCHIVED) == ["a.edi"]
 
 
+class LostLease:
+    """A lease granted, then found taken by the time the first file is due."""
+
+    def acquire(self, partner_id: str, holder: str, ttl: float) -> bool:
+        return True
+
+    def renew(self, partner_id: str, holder: str, ttl: float) -> bool:
+        return False
+
+    def release(self, partner_id: str, holder: str) -> None:
+        pass
+
+
+def test_poll_stops_when_the_lease_is_lost(endpoint: SftpEndpoint, area: Area, store: Store) -> None:
+    area.put("a.edi", b"ISA~")
+    poller = SftpPoller(endpoint, partner_id="acme", lease=LostLease(), lease_ttl=1e-9)  # renewal due at once
+    report = poller.poll_once(store.commit)
+    assert report.error and "lease lost" in report.error
+    assert store.calls == [] and names(area.inbound) == ["a.edi"]
+
+
 def test_lease_expiring_during_a_slow_commit_is_still_safe(
     endpoint: SftpEndpoint, area: Area, lease: SqlLease, store: Store, clock: Clock
 ) -> None:
