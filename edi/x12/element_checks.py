@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .errors import ElementError
 from .model import Segment
-from .schema import ElementSpec, SegmentSpec
+from .schema import ElementSpec, Note, SegmentSpec
 
 __all__ = ["check_elements", "value_error", "valid_date", "valid_time"]
 
@@ -92,7 +92,14 @@ def value_error(value: str, typ: str, low: int, high: int, codes: frozenset[str]
     return None
 
 
-def _error(position: int, code: str, spec: ElementSpec, value: str | None, component=None, repetition=None):
+def _error(
+    position: int,
+    code: str,
+    spec: ElementSpec,
+    value: str | None,
+    component: int | None = None,
+    repetition: int | None = None,
+) -> ElementError:
     ref, name = spec[0], spec[8]
     data = value[:_ECHO] if value else None
     return ElementError(position, code, _MESSAGES[code].format(name=name), component, repetition, ref, data)
@@ -178,7 +185,13 @@ def _check_composite(
         _check_notes(notes, present, components, errors, position)
 
 
-def _check_notes(notes, present: list[bool], specs, errors: list[ElementError], composite: int | None) -> None:
+def _check_notes(
+    notes: tuple[Note, ...],
+    present: list[bool],
+    specs: tuple[ElementSpec, ...],
+    errors: list[ElementError],
+    composite: int | None,
+) -> None:
     """Syntax notes (P, R, E, C, L) over element (or component) positions."""
 
     def has(i: int) -> bool:

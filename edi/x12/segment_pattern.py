@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 from itertools import product
 
 from .model import Delimiters
-from .schema import ElementSpec, SegmentSpec, SetSchema
+from .schema import ElementSpec, Note, SegmentSpec, SetSchema
 
 __all__ = ["set_matcher", "Matcher", "TERMINATOR"]
 
@@ -51,7 +51,7 @@ def set_matcher(schema: SetSchema, delimiters: Delimiters) -> Matcher | None:
     return _compile(schema, delimiters.element, delimiters.component, delimiters.repetition or "")
 
 
-@cache
+@lru_cache(maxsize=64)  # (schema, delimiters) pairs: a handful per deployment
 def _compile(schema: SetSchema, element: str, component: str, repetition: str) -> Matcher:
     builder = _Builder(element, component, repetition)
     by_id = {
@@ -161,7 +161,7 @@ def _trie(words: list[str]) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
-def _sequence(patterns: list[str], mandatory: list[bool], notes: tuple, sep: str, tail: str) -> str:
+def _sequence(patterns: list[str], mandatory: list[bool], notes: tuple[Note, ...], sep: str, tail: str) -> str:
     """``sep e1 sep e2 ...``, truncatable after the last mandatory element, notes enforced.
 
     Elements a syntax note spans form a window whose allowed presence combinations are
@@ -205,7 +205,7 @@ def _sequence(patterns: list[str], mandatory: list[bool], notes: tuple, sep: str
     return rest
 
 
-def _windows(notes: tuple) -> list[tuple[int, int]]:
+def _windows(notes: tuple[Note, ...]) -> list[tuple[int, int]]:
     spans = sorted((min(ps), max(ps)) for _, ps in notes)
     merged: list[list[int]] = []
     for low, high in spans:
@@ -216,7 +216,7 @@ def _windows(notes: tuple) -> list[tuple[int, int]]:
     return [(low, high) for low, high in merged]
 
 
-def _allowed(combo: tuple[bool, ...], span: list[int], notes: list, mandatory: list[bool]) -> bool:
+def _allowed(combo: tuple[bool, ...], span: list[int], notes: list[Note], mandatory: list[bool]) -> bool:
     present = dict(zip(span, combo, strict=False))
     if any(mandatory[p - 1] and not present[p] for p in span):
         return False

@@ -65,9 +65,11 @@ def check_body(
     return _check_all(body, trailer, schema, delimiters)
 
 
-#: Per schema, segment id sequences (plus "has SE") known to be in order; bounded.
+#: Per schema, segment id sequences (plus "has SE") known to be in order. Bounded: at
+#: most this many sequences per schema, each of at most this many segments.
 _IN_ORDER: dict[SetSchema, set[tuple[str, ...]]] = {}
-_IN_ORDER_LIMIT = 4096
+_IN_ORDER_LIMIT = 2048
+_IN_ORDER_LONGEST = 500
 
 
 def _check_order(body: list[Segment], trailer: Segment | None, schema: SetSchema) -> list[SegmentError]:
@@ -90,7 +92,7 @@ def _check_order(body: list[Segment], trailer: Segment | None, schema: SetSchema
             place(trailer[0], position + 1)
         else:
             walk.close_all(position)
-        if not errors:
+        if not errors and len(key) <= _IN_ORDER_LONGEST:
             if len(known) >= _IN_ORDER_LIMIT:
                 known.clear()
             known.add(key)

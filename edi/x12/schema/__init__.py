@@ -6,7 +6,7 @@ tables; :mod:`.load` compiles it once per set and release into dict lookups.
 
 from __future__ import annotations
 
-from .load import UNBOUNDED, Child, ElementSpec, LoopSpec, SegmentSpec, SetSchema, get_schema, release_of
+from .load import UNBOUNDED, Child, ElementSpec, LoopSpec, Note, SegmentSpec, SetSchema, get_schema, release_of
 from .sets import VERSIONS
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Child",
     "ElementSpec",
     "LoopSpec",
+    "Note",
     "SegmentSpec",
     "SetSchema",
     "get_schema",

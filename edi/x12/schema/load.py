@@ -15,12 +15,24 @@ from .codes import CODE_LISTS
 from .dictionary import COMPOSITES, ELEMENTS, SEGMENTS, VERSION_CHANGES
 from .sets import HIERARCHICAL_SETS, SET_TABLES
 
-__all__ = ["ElementSpec", "SegmentSpec", "LoopSpec", "Child", "SetSchema", "get_schema", "release_of", "UNBOUNDED"]
+__all__ = [
+    "ElementSpec",
+    "Note",
+    "SegmentSpec",
+    "LoopSpec",
+    "Child",
+    "SetSchema",
+    "get_schema",
+    "release_of",
+    "UNBOUNDED",
+]
 
 UNBOUNDED = 1 << 62
 
 #: (ref, mandatory, type, min_len, max_len, codes or None, components or None, max repeats, name)
 ElementSpec = tuple[str, bool, str, int, int, "frozenset[str] | None", "tuple | None", int, str]
+#: A syntax note: ("P", (3, 4)) is P0304.
+Note = tuple[str, tuple[int, ...]]
 #: (is_loop, segment id (the trigger for a loop), mandatory, max use / repeats, loop or None)
 Child = tuple[bool, str, bool, int, "LoopSpec | None"]
 
@@ -30,7 +42,7 @@ class SegmentSpec:
     id: str
     elements: tuple[ElementSpec, ...]
     size: int  # how many elements the segment may carry (checked or not)
-    notes: tuple[tuple[str, tuple[int, ...]], ...]  # syntax notes: ("P", (3, 4)), ...
+    notes: tuple[Note, ...]
 
 
 @dataclass(slots=True)
@@ -144,7 +156,7 @@ def _segment(sid: str, release: str) -> SegmentSpec | None:
     return SegmentSpec(sid, elements, size, notes)
 
 
-def _parse_definition(text: str, release: str) -> tuple[tuple[ElementSpec, ...], int, tuple]:
+def _parse_definition(text: str, release: str) -> tuple[tuple[ElementSpec, ...], int, tuple[Note, ...]]:
     body, _, note_text = text.partition("|")
     words = body.split()
     size = len(words)
@@ -172,7 +184,7 @@ def _parse_definition(text: str, release: str) -> tuple[tuple[ElementSpec, ...],
     return tuple(elements), size, notes
 
 
-def _note(word: str) -> tuple[str, tuple[int, ...]]:
+def _note(word: str) -> Note:
     """``P0304`` -> ("P", (3, 4))."""
     digits = word[1:]
     return word[0], tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))
