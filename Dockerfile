@@ -9,7 +9,6 @@ COPY translators translators
 COPY gateway gateway
 COPY tasks tasks
 COPY samples samples
-COPY migrations migrations
 RUN pip install --no-cache-dir . && useradd --system --home /var/lib/edigw edigw \
     && mkdir -p /var/lib/edigw && chown edigw /var/lib/edigw
 USER edigw

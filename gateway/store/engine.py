@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 __all__ = ["make_engine", "make_sessionmaker", "transaction", "begin_write", "init_db", "upsert_insert", "MIGRATIONS"]
 
-#: Alembic scripts; a top-level folder of the project (next to ``alembic.ini``).
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+#: Alembic scripts, shipped inside the package so an installed wheel can migrate too.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 #: Connection execution option naming the SQLite BEGIN mode ("DEFERRED" | "IMMEDIATE").
 SQLITE_BEGIN = "edigw_sqlite_begin"
