@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .values import sub, text
+from .values import index, sub, text
 
 __all__ = ["Credential", "CxmlOptions", "Envelope", "read_envelope", "build_envelope", "DTD_FOR"]
 
@@ -115,12 +115,13 @@ class Envelope:
         return self.payload.tag if self.payload is not None else self.kind
 
 
-def _credentials(header: Element | None, path: str) -> list[Credential]:
+def _credentials(holder: Element | None) -> list[Credential]:
     out = []
-    for cred in header.iterfind(path) if header is not None else ():
-        domain, identity = cred.get("domain"), text(cred.find("Identity"))
+    for cred in holder.iterchildren("Credential") if holder is not None else ():
+        parts = index(cred)
+        domain, identity = cred.get("domain"), text(parts.get("Identity"))
         if domain and identity:
-            out.append(Credential(domain, identity, text(cred.find("SharedSecret"))))
+            out.append(Credential(domain, identity, text(parts.get("SharedSecret"))))
     return out
 
 
@@ -129,25 +130,27 @@ def read_envelope(root: Element) -> Envelope:
     system_url = root.getroottree().docinfo.system_url or ""
     match = _VERSION_IN_URL.search(system_url)
     version = match[1] if match else (root.get("version") or "")
-    kind, payload, mode = "", None, ""
+    kind, payload, mode, header = "", None, "", None
     for child in root:
-        if child.tag in ("Request", "Response", "Message"):
+        if child.tag == "Header":
+            header = index(child)
+        elif child.tag in ("Request", "Response", "Message"):
             kind, mode = child.tag, child.get("deploymentMode") or ""
             if child.tag == "Response":
                 payload = next((c for c in child if c.tag != "Status"), None)
             else:
                 payload = next(iter(child), None)
             break
-    header = root.find("Header")
+    header = header or {}
     return Envelope(
         payload_id=root.get("payloadID") or "",
         timestamp=root.get("timestamp") or "",
         version=version,
         kind=kind,
         payload=payload,
-        from_=_credentials(header, "From/Credential"),
-        to=_credentials(header, "To/Credential"),
-        sender=_credentials(header, "Sender/Credential"),
+        from_=_credentials(header.get("From")),
+        to=_credentials(header.get("To")),
+        sender=_credentials(header.get("Sender")),
         deployment_mode=mode,
     )
 

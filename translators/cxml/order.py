@@ -53,32 +53,37 @@ _CARRIER, _SHIP_DATE = "carrier", "requestedShipDate"
 
 
 def read_order(request: Element) -> Order:
-    header = request.find("OrderRequestHeader")
+    header = next(request.iterchildren("OrderRequestHeader"), None)
     if header is None:
         raise CxmlDataError("OrderRequest has no OrderRequestHeader", request)
     po_number = (header.get("orderID") or "").strip()
     if not po_number:
         raise CxmlDataError("OrderRequestHeader@orderID is missing", header)
     ext: dict[str, Any] = {}
-    total, currency = read_money(header.find("Total"))
+    kids = index(header)
+    total, currency = read_money(kids.get("Total"))
     parties = [
-        read_party(a, role) for role, tag in _ADDRESS_TAGS.items() if (a := header.find(f"{tag}/Address")) is not None
+        read_party(a, role)
+        for role, tag in _ADDRESS_TAGS.items()
+        if tag in kids and (a := next(kids[tag].iterchildren("Address"), None)) is not None
     ]
-    parties += [read_contact(c) for c in header.iterfind("Contact")]
+    if "Contact" in kids:
+        parties += [read_contact(c) for c in header.iterchildren("Contact")]
     placed, rest = assign(parties, _SLOTS)
     for tag, key in _HEADER_AMOUNTS:
-        amount, _ = read_money(header.find(tag))
+        amount, _ = read_money(kids.get(tag))
         if amount is not None:
             ext[key] = amount
-    notes = read_comments(header, ext)
+    notes = read_comments(header, ext) if "Comments" in kids else []
     if version := header.get("orderVersion"):
         ext["order_version"] = version
-    reference = header.find("DocumentReference")
+    reference = kids.get("DocumentReference")
     if reference is not None and reference.get("payloadID"):
         ext["document_reference"] = reference.get("payloadID")
-    read_extrinsics(header, ext)
+    if "Extrinsic" in kids:
+        read_extrinsics(header, ext)
     ship_date = pop_extrinsic(ext, _SHIP_DATE)
-    lines = [_read_line(item) for item in request.iterfind("ItemOut")]
+    lines = [_read_line(item) for item in request.iterchildren("ItemOut")]
     if currency is None:
         currency = next(
             (c for item in request.iterfind("ItemOut/ItemDetail/UnitPrice") if (c := read_money(item)[1])), None

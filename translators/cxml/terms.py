@@ -25,9 +25,10 @@ _TIER = re.compile(r"(?:net (?P<net>\d+)|(?P<pct>\d+(?:\.\d+)?)% (?P<days>\d+))$
 def read_terms(el: Element, ext: dict[str, Any]) -> str | None:
     """Call after ``read_extrinsics``: free-text terms come back from there."""
     tiers = []
-    for term in el.iterfind("PaymentTerm"):
+    for term in el.iterchildren("PaymentTerm"):
         days = (term.get("payInNumberOfDays") or "").strip()
-        percent = term.find("Discount/DiscountPercent")
+        discount = next(term.iterchildren("Discount"), None)
+        percent = next(discount.iterchildren("DiscountPercent"), None) if discount is not None else None
         pct = percent.get("percent") if percent is not None else None
         if days:
             tiers.append(f"{pct}% {days}" if pct else f"net {days}")
