@@ -47,7 +47,7 @@ _HL_PARENTS = {
 
 
 def check_body(
-    header: Segment, body: list[Segment], trailer: Segment | None, schema: SetSchema, delimiters: Delimiters
+    body: list[Segment], trailer: Segment | None, schema: SetSchema, delimiters: Delimiters
 ) -> tuple[list[SegmentError], bool]:
     """Segment errors of one set (ST = position 1) and whether the list was cut short.
 
@@ -61,7 +61,9 @@ def check_body(
         text = TERMINATOR.join(map(delimiters.element.join, body)) + TERMINATOR
         # (a terminator inside some element would split it: such a set takes the full walk)
         if text.count(TERMINATOR) == len(body) and match(text) is not None:
-            return _check_order(body, trailer, schema), False
+            errors = _check_order(body, trailer, schema)
+            if len(errors) < MAX_SEGMENT_ERRORS:
+                return errors, False
     return _check_all(body, trailer, schema, delimiters)
 
 

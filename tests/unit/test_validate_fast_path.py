@@ -30,14 +30,14 @@ def summary(errors: list[SegmentError]) -> list[tuple]:
 
 
 def same_as_full_walk(
-    header: Segment, body: list[Segment], trailer: Segment | None, set_id: str, version: str, delimiters: Delimiters
+    body: list[Segment], trailer: Segment | None, set_id: str, version: str, delimiters: Delimiters
 ) -> None:
     schema = get_schema(set_id, version)
     assert schema is not None
-    fast, _ = check_body(header, body, trailer, schema, delimiters)
+    fast, _ = check_body(body, trailer, schema, delimiters)
     full, _ = _check_all(body, trailer, schema, delimiters)
     assert summary(fast) == summary(full)
-    again, _ = check_body(header, body, trailer, schema, delimiters)  # the segment order is now cached
+    again, _ = check_body(body, trailer, schema, delimiters)  # the segment order is now cached
     assert summary(again) == summary(full)
 
 
@@ -49,7 +49,7 @@ def test_corpus_sets(path: Path) -> None:
         return
     for ts in sets:
         if get_schema(ts.id, ts.version) is not None:
-            same_as_full_walk(ts.header, ts.segments, ts.trailer, ts.id, ts.version, ts.delimiters)
+            same_as_full_walk(ts.segments, ts.trailer, ts.id, ts.version, ts.delimiters)
 
 
 BASE = [
@@ -83,7 +83,7 @@ def test_mutated_elements(segment: int, element: int, value: str, version: str) 
         target.append("")
     target[element] = value
     trailer = Segment(["SE", str(len(body) + 2), "0001"])
-    same_as_full_walk(Segment(["ST", "850", "0001"]), body, trailer, "850", version, delimiters)
+    same_as_full_walk(body, trailer, "850", version, delimiters)
 
 
 @settings(max_examples=150, deadline=None)
@@ -91,4 +91,4 @@ def test_mutated_elements(segment: int, element: int, value: str, version: str) 
 def test_shuffled_segments(order: list[str], cut: int) -> None:
     body = [Segment(s.split("*")) for s in [BASE[0], *order[cut:], BASE[-1]]]
     trailer = Segment(["SE", str(len(body) + 2), "0001"])
-    same_as_full_walk(Segment(["ST", "850", "0001"]), body, trailer, "850", "004010", Delimiters())
+    same_as_full_walk(body, trailer, "850", "004010", Delimiters())
