@@ -160,6 +160,11 @@ def test_unpadded_isa_is_accepted_when_widths_are_not_strict() -> None:
     assert (ic.status, ic.notes) == ("A", [])
 
 
+def test_missing_isa16_is_027_from_the_tokenizer() -> None:
+    ic = one(interchange(st_se(PO)).replace("*P*>~", "*P*~", 1))
+    assert (ic.notes, ic.status, ic.groups[0].sets[0].status) == (["027"], "R", "A")
+
+
 def test_iea_control_number_mismatch_is_001() -> None:
     ic = one(interchange(st_se(PO), iea="IEA*1*000000002"))
     assert (ic.note_code, ic.status) == ("001", "R")
