@@ -14,7 +14,10 @@ from tests.conftest import SAMPLES
 from translators.canonical import to_json
 from translators.translate import translate_bytes
 
-SAMPLE_FILES = sorted(p for kind in ("850", "855", "856", "810") for p in (SAMPLES / "x12" / kind).glob("*.edi"))
+#: The samples themselves, not the goldens written next to them (foo.997.edi, ...).
+SAMPLE_FILES = sorted(
+    p for kind in ("850", "855", "856", "810") for p in (SAMPLES / "x12" / kind).glob("*.edi") if p.name.count(".") == 1
+)
 
 
 def test_at_least_five_samples_per_type() -> None:

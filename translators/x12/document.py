@@ -131,7 +131,9 @@ class FlatDocument:
     _indexes: tuple[Any, Any, Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._indexes = (spec_index(self.header), spec_index(self.line), spec_index(self.summary))
+        summary = spec_index(self.summary)
+        # Before the lines, summary specs apply too: a line-less 810 still has its SACs.
+        self._indexes = ({**summary, **spec_index(self.header)}, spec_index(self.line), summary)
         self.line_start = self.line[0].seg_id
 
     def read(self, segments: Iterable[Segment], component: str) -> Data:

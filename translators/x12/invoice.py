@@ -49,11 +49,14 @@ INVOICE = FlatDocument(
             [F(1, "line_number"), F(2, "quantity", DECIMAL), F(3, "uom"), F(4, "unit_price", DECIMAL)],
             ids_from=6,
             ids_end=25,
+            always=True,
         ),
         DESCRIPTION,
     ),
     summary=(
-        Elements("TDS", [F(1, "total_amount", IMPLIED2)]),
+        # TDS is mandatory and ends the IT1 loops: written even without a total so the SACs after it
+        # read back as charges (an empty TDS01 then fails validation, as it should).
+        Elements("TDS", [F(1, "total_amount", IMPLIED2)], always=True),
         ListOf("charges", CHARGE, when=lambda seg: seg.get(1) in CHARGE_TYPE),
         line_count(),
     ),

@@ -196,6 +196,7 @@ class Elements(Spec):
         ids_end: int | None = None,
         write_ids: bool = True,
         once: bool = True,
+        always: bool = False,
     ) -> None:
         self.seg_id = seg_id
         self.fields = tuple(fields)
@@ -205,6 +206,7 @@ class Elements(Spec):
         self.ids_from = ids_from
         self.ids_end = ids_end
         self.write_ids = write_ids
+        self.always = always  # written even with no data (a loop's first segment)
         self.once = once
         self._mapped = {f.pos for f in self.fields} | set(self.match) | set(self.computed)
         self._key = (seg_id, tuple(sorted(self.match.items())))
@@ -250,7 +252,7 @@ class Elements(Spec):
         if self.ids_from is not None and self.write_ids:
             for offset, text in enumerate(write_item_ids(data.get("item") or {}, ext)):
                 values[self.ids_from + offset] = text
-        if not values and not self.computed:
+        if not values and not self.computed and not self.always:
             return []
         values.update(self.match)
         for pos, fn in self.computed.items():

@@ -43,6 +43,7 @@ ORDER = FlatDocument(
             [F(1, "line_number"), F(2, "quantity", DECIMAL), F(3, "uom"), F(4, "unit_price", DECIMAL)],
             ids_from=6,
             ids_end=25,
+            always=True,
         ),
         DESCRIPTION,
         Qualified("DTM", {"002": F(2, "requested_delivery_date", DATE)}),

@@ -38,7 +38,9 @@ PO_ACK = FlatDocument(
     ),
     roles=Roles({"buyer": ("BY",), "seller": ("SE", "SU", "VN"), "ship_to": ("ST",)}),
     line=(
-        Elements("PO1", [F(1, "line_number"), F(3, "uom"), F(4, "unit_price", DECIMAL)], ids_from=6, ids_end=25),
+        Elements(
+            "PO1", [F(1, "line_number"), F(3, "uom"), F(4, "unit_price", DECIMAL)], ids_from=6, ids_end=25, always=True
+        ),
         DESCRIPTION,
         Elements(
             "ACK",
