@@ -19,6 +19,7 @@ the field it is about.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -57,6 +58,7 @@ __all__ = [
     "Qualifiers",
     "Rules",
     "ControlNumbers",
+    "Reconciliation",
     "FIELD_PATH",
 ]
 
@@ -305,6 +307,8 @@ class Documents(_Strict):
     expect_ack_within_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
     #: alert when the partner's 855 for an order we sent is this late.
     expect_855_within_hours: Annotated[int, Field(ge=1, le=720)] | None = None
+    #: alert when nothing has arrived from the partner for this long (``gateway.alerts``).
+    silent_alert_hours: Annotated[int, Field(ge=1, le=8760)] | None = None
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> Documents:
@@ -351,6 +355,19 @@ class Rules(_Strict):
 # --------------------------------------------------------------------------- the profile
 
 
+class Reconciliation(_Strict):
+    """Three-way match tolerances (``gateway.reconcile``); a line within every tolerance is "matched".
+
+    Quantities may differ by ``quantity_pct`` percent of the ordered quantity; a unit
+    price passes when it is within ``price_abs`` OR within ``price_pct`` percent of the
+    ordered price (the larger allowance wins, as AP departments usually set it).
+    """
+
+    quantity_pct: Annotated[Decimal, Field(ge=0, le=100)] = Decimal("0")
+    price_abs: Annotated[Decimal, Field(ge=0)] = Decimal("0.01")
+    price_pct: Annotated[Decimal, Field(ge=0, le=100)] = Decimal("0")
+
+
 class ControlNumbers(_Strict):
     """Our side of the envelopes for this partner, and where numbering starts."""
 
@@ -369,6 +386,7 @@ class Profile(_Strict):
     rules: Rules = Field(default_factory=Rules)
     routing: Routing = Field(default_factory=Routing)
     control_numbers: ControlNumbers = Field(default_factory=ControlNumbers)
+    reconciliation: Reconciliation = Field(default_factory=Reconciliation)
     #: mapping YAML for this partner's own XML format (relative to the profile).
     xml_mapping: Annotated[str, BeforeValidator(_profile_file)] | None = None
 
