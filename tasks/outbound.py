@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from edi.x12.parse import parse
 from gateway.outbound_as2 import PermanentSendError, TransientSendError, send_as2
 from gateway.runtime import Runtime
+from gateway.sftp_service import push_to_partner
 from gateway.store import (
     Direction,
     Message,
@@ -38,6 +39,7 @@ from gateway.store import (
     transaction,
 )
 from gateway.task_names import BUILD_OUTBOUND_TASK, SEND_OUTBOUND_TASK
+from gateway.transports.errors import ConnectionLost, SftpConnectError, SftpError
 from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
@@ -213,9 +215,12 @@ def _send(rt: Runtime, profile: Profile, message_id: uuid.UUID, name: str, raw: 
     if profile.transports.as2 is not None:
         send_as2(rt, profile, message_id, public_url=rt.settings.public_url)
         return "as2"
-    from gateway.transports.push import push_to_partner
-
-    remote = push_to_partner(rt, profile, name, raw)
+    try:
+        remote = push_to_partner(rt, profile, name, raw)
+    except (ConnectionLost, SftpConnectError) as exc:
+        raise TransientSendError(f"SFTP push to {profile.id!r}: {exc}") from exc
+    except SftpError as exc:
+        raise PermanentSendError(f"SFTP push to {profile.id!r}: {exc}") from exc
     with transaction(rt.sessions) as session:
         add_event(session, message_id, State.SENT, {"transport": "sftp", "remote": remote})
     return "sftp"

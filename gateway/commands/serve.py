@@ -20,6 +20,7 @@ from gateway.broker import RelayThread, make_producer
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.settings import Settings
+from gateway.sftp_service import SftpService
 from partners.errors import ProfileError
 from partners.watch import watch_async
 
@@ -48,12 +49,18 @@ def run(port: int | None = None, host: str = "127.0.0.1") -> int:
         _say(f"embedded worker started (pid {worker.pid})")
     app = create_app(runtime)
 
+    sftp = SftpService(runtime)
+
     async def start_background(app: web.Application) -> None:
         relay.start()
+        pollers = sftp.start()
+        if pollers:
+            _say(f"SFTP pollers started for {pollers} partners")
         app[WATCHER] = asyncio.create_task(watch_async(runtime.registry, on_reload=_reloaded))
 
     async def stop_background(app: web.Application) -> None:
         app[WATCHER].cancel()
+        sftp.stop()
         relay.stop()
         relay.join(10)
         if worker is not None:
