@@ -170,10 +170,10 @@ async def _gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     if _is_control(request):
         return await handler(request)
     state, config = request.app[STATE], request.app[_CONFIG]
+    body = await request.read()  # before any fault: a held request has arrived in full, only the answer is late
     faulted = await apply_faults(request, state.faults, state.faults_served)
     if faulted is not None:
         return faulted
-    body = await request.read()
     if not authorized(config.auth, request.headers, body):
         log.warning("%s refused %s %s: bad credentials", state.name, request.method, request.path)
         return web.json_response(

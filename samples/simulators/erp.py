@@ -177,7 +177,7 @@ async def receive_invoice(request: web.Request) -> web.Response:
 async def invoice_status(request: web.Request) -> web.Response:
     status = request.app[BOOK].invoices.get(request.match_info["number"])
     if status is None:
-        raise web.HTTPNotFound(text="no such invoice\n")
+        return web.json_response({"error": "no such invoice"}, status=404)
     return web.json_response(status)
 
 

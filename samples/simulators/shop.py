@@ -75,7 +75,7 @@ async def receive_status(request: web.Request) -> web.Response:
 async def show_status(request: web.Request) -> web.Response:
     history = request.app[STOREFRONT].statuses.get(request.match_info["reference"])
     if history is None:
-        raise web.HTTPNotFound(text="no such order\n")
+        return web.json_response({"error": "no such order"}, status=404)
     return web.json_response({"order_reference": request.match_info["reference"], "updates": history})
 
 
