@@ -127,3 +127,28 @@ def test_status_documents_round_trip(code: int, text: str) -> None:
 def test_status_code_must_be_three_digits() -> None:
     with pytest.raises(ValueError):
         render_status(42, options=OPTIONS)
+
+
+def test_elements_the_mapping_does_not_read_are_kept_and_written_back() -> None:
+    data = (
+        b'<cXML payloadID="p" timestamp="2024-01-05T00:00:00+00:00"><Header/><Request><OrderRequest>'
+        b'<OrderRequestHeader orderID="PO1" orderDate="2024-01-05" type="new">'
+        b'<Total><Money currency="USD">1</Money></Total>'
+        b"<Followup><URL>https://buyer.example/po/PO1</URL></Followup>"
+        b'<TermsOfDelivery><TermsOfDeliveryCode value="Other">FOB</TermsOfDeliveryCode></TermsOfDelivery>'
+        b'</OrderRequestHeader><ItemOut quantity="1" lineNumber="1"><ItemID><SupplierPartID>A</SupplierPartID></ItemID>'
+        b'<ItemDetail><UnitPrice><Money currency="USD">1</Money></UnitPrice><LeadTime>5</LeadTime></ItemDetail>'
+        b"<ShipTo><Address><Name>Dock</Name></Address></ShipTo></ItemOut></OrderRequest></Request></cXML>"
+    )
+    order = translate_cxml(data).documents[0].document
+    assert order.extensions["unmapped"] == [
+        "<Followup><URL>https://buyer.example/po/PO1</URL></Followup>",
+        '<TermsOfDelivery><TermsOfDeliveryCode value="Other">FOB</TermsOfDeliveryCode></TermsOfDelivery>',
+    ]
+    assert order.lines[0].extensions == {
+        "unmapped_detail": ["<LeadTime>5</LeadTime>"],
+        "unmapped": ["<ShipTo><Address><Name>Dock</Name></Address></ShipTo>"],
+    }
+    rendered = render_cxml("order", order, options=OPTIONS)
+    assert b'<TermsOfDeliveryCode value="Other">FOB</TermsOfDeliveryCode>' in rendered
+    assert dump(translate_cxml(rendered).documents[0].document) == dump(order)

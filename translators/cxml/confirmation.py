@@ -32,6 +32,7 @@ from .parties import assign, read_contact, slotted, write_contact
 from .values import (
     CxmlDataError,
     fmt_decimal,
+    keep_unmapped,
     read_date,
     read_extrinsics,
     read_money,
@@ -41,12 +42,16 @@ from .values import (
     write_date,
     write_extrinsics,
     write_money,
+    write_unmapped,
 )
 
 __all__ = ["read_confirmation", "write_confirmation"]
 
 Element = etree._Element
 _SLOTS = {"BY": "buyer", "SU": "seller", "ST": "ship_to"}
+#: children read by this mapping; others are kept in ``extensions["unmapped"]``
+_HEADER_KNOWN = frozenset({"Contact", "Comments", "Extrinsic"})
+_STATUS_KNOWN = frozenset({"UnitOfMeasure", "ItemIn", "UnitPrice", "Comments", "Extrinsic"})
 
 
 def read_confirmation(request: Element) -> PoAck:
@@ -65,6 +70,7 @@ def read_confirmation(request: Element) -> PoAck:
     if notes := read_comments(header, ext):
         ext["notes"] = notes
     read_extrinsics(header, ext)
+    keep_unmapped(header, _HEADER_KNOWN, ext)
     lines: list[PoAckLine] = []
     for item in request.iterfind("ConfirmationItem"):
         lines.extend(_read_item_lines(item, ext))
@@ -104,6 +110,7 @@ def _read_item_lines(item: Element, doc_ext: dict[str, Any]) -> list[PoAckLine]:
         if notes := read_comments(status, ext):
             ext["notes"] = notes
         read_extrinsics(status, ext)
+        keep_unmapped(status, _STATUS_KNOWN, ext)
         lines.append(
             PoAckLine(
                 line_number=line_number,
@@ -144,6 +151,7 @@ def write_confirmation(parent: Element, ack: PoAck) -> None:
     for party in slotted(ack, _SLOTS):
         write_contact(header, party)
     write_comments(header, ext.get("notes") or [], ext)
+    write_unmapped(header, ext)
     write_extrinsics(header, ext)
     reference = sub(request, "OrderReference", orderID=ack.po_number, orderDate=write_date(ack.po_date, ext, "po_date"))
     sub(reference, "DocumentReference", payloadID=str(ext.get("order_payload_id") or ""))
@@ -181,6 +189,7 @@ def _write_item(request: Element, line_number: str | None, lines: list[PoAckLine
             sub(detail, "UnitOfMeasure", line.uom or "")
             write_item_extras(detail, line.item, ext)
         write_money(status, "UnitPrice", line.unit_price, currency)
+        write_unmapped(status, ext)
         write_comments(status, ext.get("notes") or [], ext)
         write_extrinsics(status, ext)
 

@@ -14,6 +14,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -77,7 +78,9 @@ class CxmlOptions:
             raise ValueError("CxmlOptions.timestamp must be timezone-aware")
 
     @classmethod
-    def simple(cls, from_id: str, to_id: str, shared_secret: str | None = None, *, domain: str = "NetworkID", **kw):
+    def simple(
+        cls, from_id: str, to_id: str, shared_secret: str | None = None, *, domain: str = "NetworkID", **kw: Any
+    ) -> CxmlOptions:
         """Options for the common case: one NetworkID credential each side, the sender being From."""
         return cls(
             from_=(Credential(domain, from_id),),

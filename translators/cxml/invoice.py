@@ -37,6 +37,7 @@ from .terms import read_terms, write_terms
 from .values import (
     CxmlDataError,
     fmt_decimal,
+    keep_unmapped,
     read_date,
     read_extrinsics,
     read_money,
@@ -47,6 +48,7 @@ from .values import (
     write_date,
     write_extrinsics,
     write_money,
+    write_unmapped,
 )
 
 __all__ = ["read_invoice", "write_invoice", "SUMMARY_CHARGES"]
@@ -55,6 +57,21 @@ Element = etree._Element
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _SLOTS = {"RI": "remit_to", "SO": "buyer", "II": "seller", "ST": "ship_to"}
 _SHIPPING_ROLES = ("SF", "ST")
+#: children read by this mapping; others are kept in ``extensions`` (``unmapped``, ``unmapped_summary``)
+_HEADER_KNOWN = frozenset(
+    {
+        "InvoiceDetailHeaderIndicator",
+        "InvoiceDetailLineIndicator",
+        "InvoicePartner",
+        "InvoiceDetailShipping",
+        "PaymentTerm",
+        "Comments",
+        "Extrinsic",
+    }
+)
+_ITEM_KNOWN = frozenset(
+    {"UnitOfMeasure", "UnitPrice", "InvoiceDetailItemReference", "SubtotalAmount", "Tax", "Extrinsic"}
+)
 
 #: InvoiceDetailSummary element -> (charge type, charge code), in DTD order
 SUMMARY_CHARGES: tuple[tuple[str, str, str], ...] = (
@@ -64,6 +81,9 @@ SUMMARY_CHARGES: tuple[tuple[str, str, str], ...] = (
     ("InvoiceDetailDiscount", "allowance", "discount"),
 )
 _BY_CODE = {(kind, code): tag for tag, kind, code in SUMMARY_CHARGES}
+_SUMMARY_KNOWN = frozenset(
+    {"SubtotalAmount", "InvoiceHeaderModifications", "NetAmount", "DueAmount", *(tag for tag, _, _ in SUMMARY_CHARGES)}
+)
 _TAX_DETAIL_ATTRS = (("purpose", "purpose"), ("category", "category"))
 
 
@@ -83,6 +103,7 @@ def read_invoice(request: Element) -> Invoice:
     if notes := read_comments(header, ext):
         ext["notes"] = notes
     read_extrinsics(header, ext)
+    keep_unmapped(header, _HEADER_KNOWN, ext)
     terms = read_terms(header, ext)
     currency: str | None = None
     lines: list[InvoiceLine] = []
@@ -112,6 +133,7 @@ def read_invoice(request: Element) -> Invoice:
         if subtotal is not None:
             ext["subtotal_amount"] = subtotal
         charges = _read_charges(summary)
+        keep_unmapped(summary, _SUMMARY_KNOWN, ext, key="unmapped_summary")
         due, _ = read_money(summary.find("DueAmount"))
         net, net_currency = read_money(summary.find("NetAmount"))
         currency = currency or net_currency
@@ -183,6 +205,7 @@ def _read_line(el: Element) -> tuple[InvoiceLine, str | None]:
     if tax is not None:
         ext["tax"] = _read_tax(tax)
     read_extrinsics(el, ext)
+    keep_unmapped(el, _ITEM_KNOWN, ext)
     line = InvoiceLine(
         line_number=el.get("invoiceLineNumber") or None,
         quantity=to_decimal(el.get("quantity"), el, "@quantity"),
@@ -278,6 +301,7 @@ def write_invoice(parent: Element, invoice: Invoice) -> None:
         for party in shipping:
             write_contact(holder, party)
     free_terms = write_terms(header, invoice.terms)
+    write_unmapped(header, ext)
     write_comments(header, ext.get("notes") or [], ext)
     write_extrinsics(header, ext, paymentTerms=free_terms)
     header_ref: dict[str, Any] = {
@@ -322,6 +346,7 @@ def _write_line(order: Element, line: InvoiceLine, currency: str | None) -> None
     write_money(el, "SubtotalAmount", ext.get("subtotal_amount"), currency)
     if tax := ext.get("tax"):
         _write_tax(el, tax, currency)
+    write_unmapped(el, ext)
     write_extrinsics(el, ext)
 
 
@@ -384,6 +409,7 @@ def _write_summary(request: Element, invoice: Invoice, currency: str | None) -> 
             detail = sub(mod, "ModificationDetail", name=charge.code or "")
             if charge.description is not None:
                 sub(detail, "Description", charge.description, **{_XML_LANG: LANG})
+    write_unmapped(summary, ext, key="unmapped_summary")
     net = ext.get("net_amount", invoice.total_amount)  # NetAmount is required, and carries the currency
     sub(sub(summary, "NetAmount"), "Money", fmt_decimal(net), currency=currency or "")
     write_money(summary, "DueAmount", invoice.total_amount, currency)

@@ -10,7 +10,8 @@ terms, Comments -> notes, Shipping/Tax amounts -> ``extensions`` (``shipping_amo
 ``carrier`` / ``requestedShipDate``.
 ItemOut: lineNumber, quantity, requestedDeliveryDate, ItemID/ItemDetail (see items.py),
 UnitPrice/Money, UnitOfMeasure, line Comments -> ``extensions["notes"]``,
-Distribution/Accounting -> ``extensions["distribution"]``.
+Distribution/Accounting -> ``extensions["distribution"]``. Other children of the header,
+ItemOut and ItemDetail are kept as XML in ``extensions`` (``unmapped``, ``unmapped_detail``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .values import (
     CxmlDataError,
     fmt_decimal,
     index,
+    keep_unmapped,
     pop_extrinsic,
     read_date,
     read_extrinsics,
@@ -40,6 +42,7 @@ from .values import (
     write_date,
     write_extrinsics,
     write_money,
+    write_unmapped,
 )
 
 __all__ = ["read_order", "write_order"]
@@ -50,6 +53,34 @@ _SLOTS = {"ST": "ship_to", "BT": "bill_to", "BY": "buyer", "SU": "seller"}
 _ADDRESS_TAGS = {"ST": "ShipTo", "BT": "BillTo"}
 _HEADER_AMOUNTS = (("Shipping", "shipping_amount"), ("Tax", "tax_amount"))
 _CARRIER, _SHIP_DATE = "carrier", "requestedShipDate"
+#: children read by this mapping; any other child is kept in ``extensions["unmapped"]``
+_HEADER_KNOWN = frozenset(
+    {
+        "Total",
+        "ShipTo",
+        "BillTo",
+        "Shipping",
+        "Tax",
+        "PaymentTerm",
+        "Contact",
+        "Comments",
+        "DocumentReference",
+        "Extrinsic",
+    }
+)
+_ITEM_KNOWN = frozenset({"ItemID", "ItemDetail", "Distribution", "Comments"})
+_DETAIL_KNOWN = frozenset(
+    {
+        "UnitPrice",
+        "Description",
+        "UnitOfMeasure",
+        "Classification",
+        "ManufacturerPartID",
+        "ManufacturerName",
+        "ItemDetailIndustry",
+        "Extrinsic",
+    }
+)
 
 
 def read_order(request: Element) -> Order:
@@ -82,6 +113,7 @@ def read_order(request: Element) -> Order:
         ext["document_reference"] = reference.get("payloadID")
     if "Extrinsic" in kids:
         read_extrinsics(header, ext)
+    keep_unmapped(header, _HEADER_KNOWN, ext, kids)
     ship_date = pop_extrinsic(ext, _SHIP_DATE)
     lines = [_read_line(item) for item in request.iterchildren("ItemOut")]
     if currency is None:
@@ -115,6 +147,9 @@ def _read_line(item: Element) -> OrderLine:
     price, _ = read_money(detail.get("UnitPrice"))
     if "Extrinsic" in detail:
         read_extrinsics(detail_el, ext)
+    if detail_el is not None:
+        keep_unmapped(detail_el, _DETAIL_KNOWN, ext, detail, key="unmapped_detail")
+    keep_unmapped(item, _ITEM_KNOWN, ext, kids)
     product = read_item(kids.get("ItemID"), detail_el, ext, detail)
     if "Distribution" in kids:
         ext["distribution"] = [_read_distribution(d) for d in item.iterchildren("Distribution")]
@@ -178,6 +213,7 @@ def write_order(parent: Element, order: Order) -> None:
     write_comments(header, order.notes, ext)
     if ext.get("document_reference"):
         sub(header, "DocumentReference", payloadID=str(ext["document_reference"]))
+    write_unmapped(header, ext)
     ship_date = order.requested_ship_date.isoformat() if order.requested_ship_date else None
     write_extrinsics(header, ext, paymentTerms=free_terms, carrier=order.carrier, requestedShipDate=ship_date)
     for line in order.lines:
@@ -199,6 +235,7 @@ def _write_line(request: Element, line: OrderLine, currency: str | None) -> None
     write_description(detail, line.item)
     sub(detail, "UnitOfMeasure", line.uom or "")
     write_item_extras(detail, line.item, ext)
+    write_unmapped(detail, ext, key="unmapped_detail")
     write_extrinsics(detail, ext)
     for dist in ext.get("distribution") or []:
         holder = sub(item, "Distribution")
@@ -207,4 +244,5 @@ def _write_line(request: Element, line: OrderLine, currency: str | None) -> None
             for seg in dist.get("segments") or []:
                 sub(accounting, "Segment", **{k: str(v) for k, v in seg.items()})
         write_money(holder, "Charge", dist.get("charge"), currency)
+    write_unmapped(item, ext)
     write_comments(item, ext.get("notes") or [], ext)

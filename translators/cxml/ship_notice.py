@@ -28,6 +28,7 @@ from .parties import assign, read_contact, slotted, write_contact
 from .values import (
     CxmlDataError,
     fmt_decimal,
+    keep_unmapped,
     pop_extrinsic,
     read_date,
     read_extrinsics,
@@ -36,12 +37,17 @@ from .values import (
     to_decimal,
     write_date,
     write_extrinsics,
+    write_unmapped,
 )
 
 __all__ = ["read_ship_notice", "write_ship_notice"]
 
 Element = etree._Element
 _SLOTS = {"SF": "ship_from", "ST": "ship_to"}
+#: children read by this mapping; others are kept in ``extensions["unmapped"]``
+_HEADER_KNOWN = frozenset({"Contact", "Comments", "Packaging", "Extrinsic"})
+_PORTION_KNOWN = frozenset({"OrderReference", "ShipNoticeItem", "Extrinsic"})
+_ITEM_KNOWN = frozenset({"ItemID", "ShipNoticeItemDetail", "UnitOfMeasure", "Packaging", "Extrinsic"})
 _WEIGHT = "grossWeight"
 _LADING = "ladingQuantity"
 _BOL = "billOfLading"
@@ -62,6 +68,7 @@ def read_ship_notice(request: Element) -> ShipNotice:
     if notes := read_comments(header, ext):
         ext["notes"] = notes
     read_extrinsics(header, ext)
+    keep_unmapped(header, _HEADER_KNOWN, ext)
     lading = pop_extrinsic(ext, _LADING)
     fields: dict[str, Any] = {}
     packaging = header.find("Packaging")
@@ -116,6 +123,7 @@ def _read_portion(portion: Element) -> ShipOrder:
         else:
             packs.setdefault(sscc, Pack(sscc=sscc)).items.append(item)
     read_extrinsics(portion, ext)
+    keep_unmapped(portion, _PORTION_KNOWN, ext)
     return ShipOrder(po_number=po_number, po_date=po_date, packs=list(packs.values()), items=loose, extensions=ext)
 
 
@@ -130,6 +138,7 @@ def _read_item(el: Element) -> tuple[ShipItem, str | None]:
         if sscc:
             break
     read_extrinsics(el, ext)
+    keep_unmapped(el, _ITEM_KNOWN, ext)
     item = ShipItem(
         line_number=el.get("lineNumber") or None,
         item=product,
@@ -166,6 +175,7 @@ def write_ship_notice(parent: Element, notice: ShipNotice) -> None:
         if notice.weight is not None:
             weight = sub(packaging, "Dimension", quantity=fmt_decimal(notice.weight), type=_WEIGHT)
             sub(weight, "UnitOfMeasure", notice.weight_uom or "")
+    write_unmapped(header, ext)
     write_extrinsics(header, ext, ladingQuantity=fmt_decimal(notice.lading_quantity))
     if notice.carrier_scac or notice.tracking_number or notice.bill_of_lading or ext.get("carrier_name"):
         control = sub(request, "ShipControl")
@@ -188,6 +198,7 @@ def _write_portion(request: Element, order: ShipOrder) -> None:
         portion, "OrderReference", orderID=order.po_number, orderDate=write_date(order.po_date, ext, "po_date")
     )
     sub(reference, "DocumentReference", payloadID=str(ext.get("order_payload_id") or ""))
+    write_unmapped(portion, ext)
     write_extrinsics(portion, ext)
     for item in order.items:
         _write_item(portion, item, None)
@@ -207,4 +218,5 @@ def _write_item(portion: Element, item: ShipItem, sscc: str | None) -> None:
     sub(el, "UnitOfMeasure", item.uom or "")
     if sscc:
         sub(sub(el, "Packaging"), "ShippingContainerSerialCode", sscc)
+    write_unmapped(el, ext)
     write_extrinsics(el, ext)

@@ -7,6 +7,9 @@ Conventions shared by every document mapping:
   ``<date>T00:00:00+00:00``, which is what the writer produces from a bare date, so a
   round trip is lossless and a canonical document without timestamps stays without them;
 * ``Extrinsic name="x"`` elements go to ``extensions["extrinsics"]`` as ``{name: text}``;
+* child elements a mapping does not read (Payment, TermsOfDelivery, ...) are kept as XML
+  text in ``extensions["unmapped"]`` and written back before the Extrinsics, so nothing a
+  partner sends is dropped;
 * bad numbers and dates raise ``CxmlDataError`` naming the element path.
 """
 
@@ -19,16 +22,19 @@ from typing import Any
 
 from lxml import etree
 
+from edi.xml import parse_xml
+
 __all__ = [
     "CxmlDataError",
     "index",
     "text",
-    "child_text",
     "to_decimal",
     "to_date",
     "read_date",
     "read_money",
     "read_extrinsics",
+    "keep_unmapped",
+    "write_unmapped",
     "pop_extrinsic",
     "sub",
     "fmt_decimal",
@@ -66,10 +72,6 @@ def text(el: Element | None) -> str | None:
         return None
     value = el.text.strip()
     return value or None
-
-
-def child_text(el: Element, path: str) -> str | None:
-    return text(el.find(path))
 
 
 def to_decimal(raw: str | None, el: Element, what: str) -> Decimal | None:
@@ -116,6 +118,20 @@ def read_money(el: Element | None) -> tuple[Decimal | None, str | None]:
     if money is None:
         return None, None
     return to_decimal(money.text, money, "Money"), money.get("currency") or None
+
+
+def keep_unmapped(
+    el: Element,
+    known: frozenset[str],
+    ext: dict[str, Any],
+    kids: dict[str, Element] | None = None,
+    key: str = "unmapped",
+) -> None:
+    """Children this mapping does not read, kept verbatim as XML text in ``ext[key]`` (and written back)."""
+    tags = kids.keys() if kids is not None else {child.tag for child in el}
+    if tags <= known:
+        return
+    ext[key] = [etree.tostring(c, encoding="unicode", with_tail=False) for c in el if c.tag not in known]
 
 
 def read_extrinsics(el: Element, ext: dict[str, Any]) -> None:
@@ -179,6 +195,12 @@ def write_money(parent: Element, tag: str, amount: Decimal | None, currency: str
     holder = sub(parent, tag)
     sub(holder, "Money", fmt_decimal(amount), currency=currency or "")
     return holder
+
+
+def write_unmapped(parent: Element, ext: dict[str, Any], key: str = "unmapped") -> None:
+    """Re-emit what ``keep_unmapped`` kept (canonical JSON may come from outside: parsed safely)."""
+    for snippet in ext.get(key) or []:
+        parent.append(parse_xml(str(snippet).encode("utf-8")))
 
 
 def write_extrinsics(parent: Element, ext: dict[str, Any], **fields: str | None) -> None:
