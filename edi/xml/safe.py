@@ -4,7 +4,10 @@ Partners' XML never reaches lxml with entity expansion, DTD loading, network acc
 XInclude enabled. A DOCTYPE that only names an external DTD (every cXML document carries
 ``<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/...">``) is accepted and never fetched; a
 DOCTYPE whose internal subset declares entities (billion laughs, XXE, parameter-entity
-tricks) is refused, as are documents over the byte or depth limits. Comments and
+tricks) is refused, as are documents over the byte or depth limits. The entity check is
+a byte scan before parsing, so libxml2 never sees the declarations; it also refuses the
+rare document that merely mentions ``<!ENTITY`` in a comment or CDATA section (and a
+check of the parsed DTD covers encodings the byte scan cannot read, such as UTF-16). Comments and
 processing instructions are dropped: business data never lives there, and mappings
 stay simpler without them.
 """

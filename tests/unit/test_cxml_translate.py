@@ -139,3 +139,10 @@ def test_dates_keep_their_timestamp_only_when_it_says_more_than_the_date() -> No
     assert str(doc.po_date) == "2024-01-05" and "po_date_timestamp" not in doc.extensions
     doc = translate_cxml(order_xml('orderID="PO1" orderDate="2024-01-05T23:10:00-08:00"')).documents[0].document
     assert str(doc.po_date) == "2024-01-05" and doc.extensions["po_date_timestamp"] == "2024-01-05T23:10:00-08:00"
+
+
+def test_bench_input_is_a_valid_ten_line_order() -> None:
+    from translators.cxml.bench import order_with_lines
+
+    [doc] = translate_cxml(order_with_lines(10)).documents
+    assert [line.line_number for line in doc.document.lines] == [str(n) for n in range(1, 11)]
