@@ -84,7 +84,7 @@ class _Builder:
 
     def elements(self, spec: SegmentSpec) -> str:
         extra = spec.size - len(spec.elements)
-        tail = (f"(?:{self.sep}{self.text}*){{0,{extra}}}" if extra > 0 else "") + f"(?:{self.sep})*"
+        tail = (f"(?:{self.sep}{self.text}*){{0,{extra}}}" if extra > 0 else "") + f"{self.sep}*"
         patterns = [self.element(e) for e in spec.elements]
         return _sequence(patterns, [e[1] for e in spec.elements], spec.notes, self.sep, tail)
 
@@ -101,7 +101,7 @@ class _Builder:
                 self.comp,
                 "",
             )
-            one = (first if components[0][1] else f"(?:{first})?") + rest
+            one = (first if components[0][1] else _optional(first)) + rest
         else:
             one = self.simple(spec)
         if spec[7] > 1 and self.rep:
@@ -121,6 +121,8 @@ class _Builder:
             tails = [_TIME_TAILS[n] for n in (8, 7, 6, 4) if low <= n <= high]
             return f"{_HHMM}(?:{'|'.join(tails)})" if tails else "(?!)"
         if typ == "R":
+            if low == 1:  # the usual case: digits, one optional point, at most ``high`` digits
+                return f"-?(?=[0-9.]{{1,{high + 1}}}(?![0-9.]))(?:[0-9]{{1,{high}}}(?:\\.[0-9]*|)|\\.[0-9]+)"
             return f"-?(?:[0-9]{_count(low, high)}|(?=[0-9.]{_count(low + 1, high + 1)}(?![0-9.]))[0-9]*\\.[0-9]+)"
         return f"-?[0-9]{_count(low, high)}"  # N0..N9
 
@@ -135,6 +137,11 @@ def _char_class(codes: list[int]) -> str:
             runs.append([code, code])
     parts = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs]
     return "[" + "".join(parts) + "]"
+
+
+def _optional(pattern: str) -> str:
+    """``(?:x|)`` rather than ``(?:x)?``: a branch is much cheaper than a repeat in ``re``."""
+    return f"(?:{pattern}|)"
 
 
 def _count(low: int, high: int) -> str:
@@ -155,7 +162,7 @@ def _trie(words: list[str]) -> str:
         sub = _trie(sorted(r for r in rests if r))
         optional = "" in rests
         if sub:
-            options.append(re.escape(head) + (f"(?:{sub})?" if optional else f"(?:{sub})"))
+            options.append(re.escape(head) + (_optional(sub) if optional else f"(?:{sub})"))
         else:
             options.append(re.escape(head))
     return "(?:" + "|".join(options) + ")"
@@ -175,11 +182,11 @@ def _sequence(patterns: list[str], mandatory: list[bool], notes: tuple[Note, ...
     while position >= 1:
         window = next((w for w in windows if w[1] == position), None)
         if window is None:
-            body = sep + (patterns[position - 1] if mandatory[position - 1] else f"(?:{patterns[position - 1]})?")
+            body = sep + (patterns[position - 1] if mandatory[position - 1] else _optional(patterns[position - 1]))
             if mandatory[position - 1]:
                 rest, rest_optional = body + rest, False
             elif rest_optional:
-                rest = f"(?:{body}{rest})?"
+                rest = _optional(body + rest)
             else:
                 rest = body + rest
             position -= 1

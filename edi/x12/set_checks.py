@@ -16,6 +16,8 @@ element errors only: code None ("8").
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from .element_checks import check_elements
 from .errors import ElementError, SegmentError
 from .model import Delimiters, Segment
@@ -72,11 +74,12 @@ def check_body(
 _IN_ORDER: dict[SetSchema, set[tuple[str, ...]]] = {}
 _IN_ORDER_LIMIT = 2048
 _IN_ORDER_LONGEST = 500
+_segment_id = itemgetter(0)
 
 
 def _check_order(body: list[Segment], trailer: Segment | None, schema: SetSchema) -> list[SegmentError]:
     """The walk without element checks, for a set whose segment contents are known clean."""
-    key = (*map(_segment_id, body), "SE" if trailer is not None else "")
+    key = (*map(_segment_id, body), "SE" if trailer is not None else "")  # C-level: no Python call per segment
     known = _IN_ORDER.setdefault(schema, set())
     if key in known:
         errors: list[SegmentError] = []
@@ -122,10 +125,6 @@ def _with_hierarchy(body: list[Segment], errors: list[SegmentError]) -> list[Seg
         else:
             added.append(SegmentError("HL", position, None, "segment HL has data element errors", "HL", found))
     return sorted([*errors, *added], key=lambda e: e.position) if added else errors
-
-
-def _segment_id(seg: Segment) -> str:
-    return seg[0]
 
 
 def _check_all(
