@@ -11,7 +11,7 @@ from edi.x12.ack_read import read_acks
 from edi.x12.model import Segment
 from edi.x12.parse import parse
 from gateway.cli import cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_params
 
 SAMPLES = ROOT / "samples" / "x12"
 #: Fields written from the clock: ISA09, ISA10, GS04, GS05.
@@ -138,3 +138,18 @@ def test_unreadable_input_exits_2(tmp_path: Path, content: bytes, message: str) 
         assert result.exit_code == 2
         assert message in result.stderr
         assert result.stdout_bytes == b""
+
+
+@pytest.mark.parametrize("path", corpus_params("x12/"))
+def test_every_corpus_file_gets_a_verdict_and_readable_acks(path: Path) -> None:
+    report = invoke(str(path))
+    assert report.exit_code in (0, 1, 2)
+    assert report.exception is None or isinstance(report.exception, SystemExit)  # no traceback
+    if report.exit_code == 2:
+        assert "edigw validate:" in report.stderr
+        return
+    assert report.stdout.startswith("interchange ")
+    acks = invoke(str(path), "--ack", "999")
+    assert acks.exit_code == report.exit_code
+    for status in read_acks(acks.stdout_bytes) if acks.stdout_bytes else []:
+        assert not status.issues
