@@ -12,6 +12,7 @@ file is missing or cannot be read as X12 at all.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -42,7 +43,7 @@ def run(file: str, ack: str | None) -> int:
         print(f"edigw validate: cannot read {file}: no such file", file=sys.stderr)
         return 2
     try:
-        worst = _report(path) if ack is None else _acks(path, ack)
+        worst = _validate(path, ack)
     except X12SyntaxError as exc:
         where = f" at character {exc.offset}" if exc.offset is not None else ""
         print(
@@ -60,33 +61,41 @@ def run(file: str, ack: str | None) -> int:
     return worst
 
 
-def _report(path: Path) -> int | None:
-    """Print the report; the exit code, or None when the file holds no interchange."""
-    worst = None
-    for result, _ in iter_validated(path):
-        _echo(format_result(result), sys.stdout)
-        worst = max(worst or 0, exit_code(result))
-    return worst
+def _validate(path: Path, kind: str | None) -> int | None:
+    """Report every interchange and print its acks when asked; None when there is none.
 
-
-def _acks(path: Path, kind: str) -> int | None:
-    """Print the acks of every interchange; the report goes to stderr."""
+    The report goes to stdout, or to stderr when stdout carries the acks.
+    """
+    report = sys.stdout if kind is None else sys.stderr
     writer = AckWriter(InMemoryAllocator())
-    out = sys.stdout.buffer
-    worst = None
-    wrote = False
+    tally: Counter[str] = Counter()
+    worst: int | None = None
     for result, envelope in iter_validated(path):
-        _echo(format_result(result), sys.stderr)
+        _echo(format_result(result), report)
         worst = max(worst or 0, exit_code(result))
-        acks = writer.write(result, envelope, kind=kind)
-        if acks and acks[0].kind != kind:
-            print(f"interchange {result.control_number} is rejected: it gets only a TA1", file=sys.stderr)
-        for item in acks:
-            out.write(item.to_bytes())
-            wrote = True
-    out.flush()
-    if not wrote and worst is not None:
-        print(f"nothing to acknowledge with a {kind} (acknowledgements are not acknowledged)", file=sys.stderr)
+        tally["interchange"] += 1
+        tally.update("group" for _ in result.groups)
+        tally.update(ts.status for g in result.groups for ts in g.sets)
+        if kind is not None:
+            acks = writer.write(result, envelope, kind=kind)
+            if acks and acks[0].kind != kind:
+                print(f"interchange {result.control_number} is rejected: it gets only a TA1", file=sys.stderr)
+            for ack in acks:
+                sys.stdout.buffer.write(ack.to_bytes())
+                tally["ack"] += 1
+    if worst is None:
+        return None
+    sets = sum(tally[s] for s in _STATUS)
+    detail = ", ".join(f"{tally[s]} {_STATUS[s]}" for s in _STATUS if tally[s])
+    print(
+        f"summary: {tally['interchange']} interchange(s), {tally['group']} group(s), {sets} set(s)"
+        + (f" ({detail})" if detail else ""),
+        file=report,
+    )
+    if kind is not None:
+        sys.stdout.buffer.flush()
+        if not tally["ack"]:
+            print(f"nothing to acknowledge with a {kind} (acknowledgements are not acknowledged)", file=sys.stderr)
     return worst
 
 

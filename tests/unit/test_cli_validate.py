@@ -43,6 +43,7 @@ def test_accepted_file_exits_0_with_a_report() -> None:
     assert result.exit_code == 0, result.stderr
     assert "group 1 PO 004010: accepted (AK9 A), 2 included, 2 received, 2 accepted" in result.stdout
     assert "set 850 0002: accepted (AK5 A)" in result.stdout
+    assert result.stdout.endswith("summary: 1 interchange(s), 1 group(s), 2 set(s) (2 accepted)\n")
 
 
 def test_rejected_file_reports_every_error_with_code_and_description() -> None:
