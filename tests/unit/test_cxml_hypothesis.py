@@ -77,9 +77,12 @@ items = st.builds(
     Item,
     vendor_part=st.none() | words,
     buyer_part=st.none() | words,
+    upc=st.none() | st.text("0123456789", min_size=12, max_size=12),
+    sku=st.none() | words,
     description=maybe,
     other_ids=st.fixed_dictionaries(
-        {}, optional={"classification:UNSPSC": st.text("0123456789", min_size=8, max_size=8), "MG": words}
+        {},
+        optional={"classification:UNSPSC": st.text("0123456789", min_size=8, max_size=8), "MG": words, "VP": words},
     ),
 )
 gtin_items = st.builds(

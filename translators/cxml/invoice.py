@@ -3,8 +3,8 @@
 Header: invoiceID -> invoice_number, invoiceDate -> invoice_date, purpose (standard,
 creditMemo, ...) -> purpose (standard, credit_memo, ...), operation other than "new" ->
 ``extensions["operation"]``, InvoicePartner/Contact and InvoiceDetailShipping/Contact ->
-parties by role (remitTo -> remit_to, soldTo -> buyer, issuerOfInvoice -> seller,
-shipTo -> ship_to; InvoicePartner IdReferences -> the party's
+parties by role (remitTo -> remit_to, soldTo or buyer -> buyer, issuerOfInvoice or
+supplierCorporate -> seller, shipTo -> ship_to; InvoicePartner IdReferences -> the party's
 ``extensions["id_references"]``), PaymentTerm -> terms, Comments -> ``extensions["notes"]``.
 
 Orders: the first InvoiceDetailOrder's OrderReference (or OrderIDInfo) gives po_number /
@@ -31,7 +31,7 @@ from lxml import etree
 from ..canonical import Charge, Invoice, InvoiceLine, Party
 from .codes import INVOICE_PURPOSE
 from .comments import read_comments, write_comments
-from .items import read_item, write_description, write_item_extras, write_item_id
+from .items import has_item_id, read_item, write_description, write_item_extras, write_item_id
 from .parties import LANG, assign, read_contact, slotted, write_contact, write_id_references
 from .terms import read_terms, write_terms
 from .values import (
@@ -55,7 +55,8 @@ __all__ = ["read_invoice", "write_invoice", "SUMMARY_CHARGES"]
 
 Element = etree._Element
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_SLOTS = {"RI": "remit_to", "SO": "buyer", "II": "seller", "ST": "ship_to"}
+#: Party.role -> Invoice field (first role listed for a field is the one written when a party has none)
+_SLOTS = {"RI": "remit_to", "SO": "buyer", "BY": "buyer", "II": "seller", "SU": "seller", "ST": "ship_to"}
 _SHIPPING_ROLES = ("SF", "ST")
 #: children read by this mapping; others are kept in ``extensions`` (``unmapped``, ``unmapped_summary``)
 _HEADER_KNOWN = frozenset(
@@ -339,7 +340,7 @@ def _write_line(order: Element, line: InvoiceLine, currency: str | None) -> None
     reference = sub(
         el, "InvoiceDetailItemReference", lineNumber=str(ext.get("po_line_number") or line.line_number or "")
     )
-    if line.item.vendor_part or line.item.buyer_part or ext.get("supplier_part_auxiliary_id"):
+    if has_item_id(line.item, ext):
         write_item_id(reference, line.item, ext)
     write_description(reference, line.item, required=False)
     write_item_extras(reference, line.item, ext)
