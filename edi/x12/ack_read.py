@@ -134,8 +134,9 @@ class AckStatus:
 def read_acks(source: Source) -> list[AckStatus]:
     """The acknowledgements in ``source`` (bytes, path or binary stream), per interchange.
 
-    Sets other than 997/999 are skipped; raises only
-    :class:`~edi.x12.errors.X12SyntaxError` for input that is not X12 at all.
+    Acks are small, so the whole file is parsed at once. Sets other than 997/999 are
+    skipped; raises only :class:`~edi.x12.errors.X12SyntaxError` for input that is not
+    X12 at all.
     """
     out = []
     for ic in parse(source):
