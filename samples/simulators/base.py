@@ -77,6 +77,7 @@ class SimulatorState:
     name: str
     faults: Faults
     max_documents: int = 10_000
+    key_header: str = "Idempotency-Key"  # names the retry key of a request, as in the config
     registry: IdempotencyRegistry = field(default_factory=IdempotencyRegistry)
     received: Counter[str] = field(default_factory=Counter)
     faults_served: Counter[str] = field(default_factory=Counter)
@@ -93,7 +94,7 @@ class SimulatorState:
         """Count and keep one received document; logged so a terminal shows the traffic."""
         received = Received(
             kind,
-            request.headers.get("Idempotency-Key"),
+            request.headers.get(self.key_header),
             request.headers.get("X-Correlation-ID"),
             document,
             dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
@@ -227,7 +228,9 @@ def create_base_app(config: SimulatorConfig, routes: web.RouteTableDef) -> web.A
     """An app with the shared middleware, state and control endpoints plus ``routes``."""
     app = web.Application(middlewares=[_gate], client_max_size=64 * 1024 * 1024)
     app[_CONFIG] = config
-    app[STATE] = SimulatorState(config.name, config.faults.model_copy(), config.max_documents)
+    app[STATE] = SimulatorState(
+        config.name, config.faults.model_copy(), config.max_documents, config.idempotency_header
+    )
     app.cleanup_ctx.append(_http_session)
     app.router.add_post("/_faults", _set_faults)
     app.router.add_post("/_reset", _reset)

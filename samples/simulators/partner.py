@@ -119,7 +119,12 @@ async def receive(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text=f"not an AS2 message: {exc}\n") from exc
     book = request.app[PARTNER]
     try:
-        inbound = parse_message(headers, body, book.peer.find_our_key, book.peer.find_partner)
+        peer = book.peer
+    except OSError as exc:  # 503: the sender retries once `edigw serve` has generated the keys
+        log.error("partner keys missing under %s: %s", book.config.home / "keys", exc)
+        raise web.HTTPServiceUnavailable(text=f"partner keys not available: {exc}\n") from exc
+    try:
+        inbound = parse_message(headers, body, peer.find_our_key, peer.find_partner)
     except AS2Error as exc:
         log.warning("partner refused AS2 message %s: %s", envelope.message_id, exc)
         request.app[STATE].record("refused", {"message_id": envelope.message_id, "error": exc.modifier}, request)

@@ -246,3 +246,15 @@ def test_send_as2_to_the_real_gateway(tmp_path: Path) -> None:
     with running_gateway(tmp_path) as gw:
         mdn = send_as2(gw.url, make_850("PO-SIM-E2E", 2), tmp_path, filename="po-sim.edi")
     assert mdn.status.value == "delivered" and mdn.signed
+
+
+def test_partner_without_keys_answers_503_so_the_sender_retries(home: Path, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        gateway = FakeAs2Gateway(As2Peer.from_home(home, GATEWAY_ID, PARTNER_ID))
+        headers, body, _ = gateway.to_partner(AN_855)
+        app = partner.create_app(partner.PartnerConfig(home=tmp_path))  # no keys there
+        async with start_app(app) as url, aiohttp.ClientSession() as session:
+            status, _, text = await post(session, url + "/as2", headers, body)
+        assert status == 503 and b"keys" in text
+
+    run(scenario)

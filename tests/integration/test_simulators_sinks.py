@@ -15,12 +15,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 
+from gateway.store import create_token, transaction
 from samples.simulators import erp, shop, wms
 from samples.simulators.auth import AuthConfig, hmac_signature
 from samples.simulators.base import STATE
@@ -29,6 +31,7 @@ from samples.simulators.gs1 import valid_sscc
 from samples.simulators.runner import start_app
 from tasks.sinks import DeliveryOutcome, HttpJsonSink, PermanentSinkError, SinkConfig, TransientSinkError
 from tests.conftest import SAMPLES
+from tests.support.gateway_server import running_gateway
 from translators.canonical import Invoice, Order, PoAck, ShipNotice
 
 pytestmark = pytest.mark.integration
@@ -487,3 +490,23 @@ def test_shop_keeps_status_and_tracking_per_order_reference() -> None:
         assert stats["shipments"] == 1 and stats["received"]["shipment"] == 1
 
     run(scenario)
+
+
+def test_erp_and_wms_events_are_accepted_by_the_real_gateway(tmp_path: Path) -> None:
+    with running_gateway(tmp_path) as gw:
+        with transaction(gw.runtime.sessions) as session:
+            token = create_token(session, "simulators", "bigbox").token
+
+        async def scenario() -> None:
+            gateway = GatewayConfig(url=gw.url, token=token, partner_id="bigbox", attempts=2)
+            erp_app = make_app("erp", gateway, ack_delay=0, invoice_delay=0)
+            wms_app = make_app("wms", gateway, ship_delay=0)
+            async with serving(erp_app) as (erp_url, _), serving(wms_app) as (wms_url, _):
+                await deliver(connector("erp", erp_url), "order", order_doc("PO-REAL-GW"), "k1")
+                await deliver(connector("wms", wms_url), "order", order_doc("PO-REAL-GW"), "k1")
+                await erp_app[STATE].idle()
+                await wms_app[STATE].idle()
+            assert dict(erp_app[STATE].callbacks) == {"sent": 2}
+            assert dict(wms_app[STATE].callbacks) == {"sent": 1}
+
+        run(scenario)
