@@ -76,18 +76,18 @@ def on_disk(generator: Generator, sample: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in paths if p.is_file()}
 
 
-def regenerate(generator: Generator, write: bool = True) -> list[str]:
+def regenerate(generator: Generator, write: bool = True, root: Path = SAMPLES) -> list[str]:
     """Bring every golden of ``generator`` up to date; returns what changed (or would)."""
     changes = []
-    for sample in inputs(generator):
+    for sample in inputs(generator, root):
         fresh, old = expected(generator, sample), on_disk(generator, sample)
         for path, data in fresh.items():
             if old.get(path) != data:
-                changes.append(f"{'new' if path not in old else 'changed'}: {path.relative_to(ROOT)}")
+                changes.append(f"{'new' if path not in old else 'changed'}: {path.relative_to(root.parent)}")
                 if write:
                     path.write_bytes(data)
         for path in old.keys() - fresh.keys():
-            changes.append(f"stale: {path.relative_to(ROOT)}")
+            changes.append(f"stale: {path.relative_to(root.parent)}")
             if write:
                 path.unlink()
     return changes

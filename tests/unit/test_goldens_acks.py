@@ -130,3 +130,23 @@ def test_goldens_cover_every_code_the_validator_emits() -> None:
     missing = {key: sorted(codes - seen[key]) for key, codes in EMITTED.items() if codes - seen[key]}
     assert not missing, f"no golden sample shows these codes: {missing}"
     assert {("997", "ack"), ("999", "ack"), ("997", "envelope"), ("999", "envelope")} <= kinds
+
+
+def test_regenerate_writes_only_on_purpose_and_removes_stale_goldens(tmp_path: Path) -> None:
+    root = tmp_path / "samples"
+    (root / "x12").mkdir(parents=True)
+    sample = root / "x12" / "a.edi"
+    sample.write_bytes(b"ISA")
+    stale = root / "x12" / "a.gone.txt"
+    stale.write_bytes(b"old")
+    fake = regen.Generator("fake", "x12/*.edi", (".out.txt", ".gone.txt"), lambda p: {".out.txt": p.read_bytes()})
+    assert regen.regenerate(fake, write=False, root=root) == [
+        "new: samples/x12/a.out.txt",
+        "stale: samples/x12/a.gone.txt",
+    ]
+    assert stale.exists() and not (root / "x12" / "a.out.txt").exists()
+    regen.regenerate(fake, root=root)
+    assert (root / "x12" / "a.out.txt").read_bytes() == b"ISA" and not stale.exists()
+    assert regen.regenerate(fake, root=root) == []
+    assert regen.is_golden(Path("foo.997.edi")) and not regen.is_golden(Path("foo.edi"))
+    assert regen.golden_path(Path("x/foo.edi"), ".ta1.edi") == Path("x/foo.ta1.edi")
