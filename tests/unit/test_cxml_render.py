@@ -152,3 +152,27 @@ def test_elements_the_mapping_does_not_read_are_kept_and_written_back() -> None:
     rendered = render_cxml("order", order, options=OPTIONS)
     assert b'<TermsOfDeliveryCode value="Other">FOB</TermsOfDeliveryCode>' in rendered
     assert dump(translate_cxml(rendered).documents[0].document) == dump(order)
+
+
+X12_SAMPLES = sorted(
+    p
+    for kind in ("850", "855", "856", "810")
+    for p in (Path(__file__).resolve().parents[2] / "samples" / "x12" / kind).glob("*.edi")
+    if p.name.count(".") == 1  # inputs only, not their .997.edi / .999.edi goldens
+)
+
+
+@pytest.mark.parametrize("path", X12_SAMPLES, ids=lambda p: p.name)
+def test_x12_documents_render_as_cxml_keeping_the_business_keys(path: Path) -> None:
+    """Cross-format: what an X12 partner sent can go out to a cXML partner without losing the essentials."""
+    from translators.translate import translate_bytes
+
+    for doc in translate_bytes(path.read_bytes()).documents:
+        back = translate_cxml(render_cxml(doc.type, doc.document, options=OPTIONS))
+        assert back.errors == []
+        before, after = dump(doc.document), dump(back.documents[0].document)
+        for key in ("po_number", "shipment_id", "invoice_number", "total_amount", "currency", "po_date"):
+            assert after.get(key) == before.get(key), key
+        keep = ("line_number", "quantity", "unit_price", "item")
+        lines = [{k: line.get(k) for k in keep} for line in before.get("lines", [])]
+        assert [{k: line.get(k) for k in keep} for line in after.get("lines", [])] == lines
