@@ -38,9 +38,9 @@ class ErpConfig(SimulatorConfig):
 
 @dataclass
 class ErpBook:
-    """The ERP's books: orders by PO number, invoice posting status by invoice number."""
+    """The ERP's books: PO numbers booked (enough to refuse a second booking), invoice status by number."""
 
-    orders: dict[str, Order] = field(default_factory=dict)
+    orders: set[str] = field(default_factory=set)
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def clear(self) -> None:
@@ -136,7 +136,7 @@ async def receive_order(request: web.Request) -> web.Response:
     state, book = request.app[STATE], request.app[BOOK]
     state.record("order", data, request)
     new = order.po_number not in book.orders
-    book.orders.setdefault(order.po_number, order)
+    book.orders.add(order.po_number)
     if new and order.purpose != "cancel":
         _schedule_events(request, order)
     return web.json_response({"status": "accepted", "order_id": f"SO-{order.po_number}", "new": new}, status=201)

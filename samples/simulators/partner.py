@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -62,11 +63,13 @@ class PartnerBook:
     """What the partner received and which 997s it sent; keys are loaded on first use."""
 
     config: PartnerConfig
-    received: list[dict[str, Any]] = field(default_factory=list)
-    acks_sent: list[dict[str, Any]] = field(default_factory=list)
+    received: deque[dict[str, Any]] = field(init=False)  # the last max_documents of each
+    acks_sent: deque[dict[str, Any]] = field(init=False)
     allocator: InMemoryAllocator = field(init=False)
 
     def __post_init__(self) -> None:
+        self.received = deque(maxlen=self.config.max_documents)
+        self.acks_sent = deque(maxlen=self.config.max_documents)
         start = self.config.first_control_number or int(time.time()) % 900_000_000 + 1
         self.allocator = InMemoryAllocator(start)
 
@@ -79,7 +82,7 @@ class PartnerBook:
         self.acks_sent.clear()
 
     def stats(self) -> dict[str, Any]:
-        return {"interchanges": self.received, "acks_sent": self.acks_sent}
+        return {"interchanges": list(self.received), "acks_sent": list(self.acks_sent)}
 
 
 PARTNER = web.AppKey("partner_book", PartnerBook)

@@ -40,10 +40,10 @@ class WmsConfig(SimulatorConfig):
 
 @dataclass
 class Warehouse:
-    """Orders the warehouse has taken (by PO number) and the next pallet serial."""
+    """PO numbers the warehouse has taken, what it shipped, and the next pallet serial."""
 
     first_serial: int
-    orders: dict[str, Order] = field(default_factory=dict)
+    orders: set[str] = field(default_factory=set)
     shipped: dict[str, str] = field(default_factory=dict)  # PO -> shipment id
     serials: itertools.count[int] = field(init=False)
 
@@ -92,7 +92,7 @@ async def receive_order(request: web.Request) -> web.Response:
     state, warehouse, config = app[STATE], app[WAREHOUSE], app[_CONFIG]
     state.record("order", data, request)
     new = order.po_number not in warehouse.orders
-    warehouse.orders.setdefault(order.po_number, order)
+    warehouse.orders.add(order.po_number)
     gateway = config.gateway
     if new and order.purpose != "cancel" and gateway is not None:
         serial = next(warehouse.serials)
