@@ -58,8 +58,9 @@ def translate_cxml(data: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> Translati
         message = f"cXML {envelope.name} is not translated"
         status = root.find("Response/Status")
         if status is not None:
-            message += f" (a Response with Status {status.get('code')} {status.get('text') or ''}: see parse_status)"
-        return _rejected(message.replace(" )", ")"), source, ["cxml:450"])
+            said = " ".join(filter(None, (status.get("code"), status.get("text"))))
+            message += f" (a Response with Status {said}: see parse_status)"
+        return _rejected(message, source, ["cxml:450"])
     doc_type, reader = entry
     try:
         document = reader(envelope.payload)
