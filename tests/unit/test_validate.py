@@ -115,6 +115,31 @@ def test_clean_855_856_810_997_999() -> None:
         assert (set_id, ts.status, ts.codes, ts.segment_errors, ts.warnings) == (set_id, "A", [], [], [])
 
 
+def test_retail_810_with_allowances_and_carrier_is_accepted() -> None:
+    body = [
+        "BIG*20181130*75213001*20181115*0916-9852299-0996",
+        "REF*IA*0057216",
+        "REF*DP*916",
+        "N1*BY*DISTRIBUTION CENTER*92*0996",
+        "ITD*01*2*15**15**30",
+        "DTM*011*20181115",
+        "IT1*1*24*EA*16**CB*916960790*UP*088300104406",
+        "CTP*RS*RES*45",
+        "PID*F*08***BLACK M FLAME FLEECE LOWRIDER",
+        "IT1*2*36*EA*16**CB*916960791*UP*088300107407",
+        "CTP*RS*RES*45",
+        "PID*F*08***BLACK L FLAME FLEECE LOWRIDER",
+        "TDS*97000*96000*81600*14400",
+        "CAD*M***FXFW*FEDEX FREIGHT WEST**BM*1130050996",
+        "SAC*C*D240***2000*******02***Freight Charge",
+        "SAC*A*A530***1000*******02***Container Allowance",
+        "ISS*60*EA",
+        "CTT*2",
+    ]
+    ts = only_set(interchange(st_se(body, "810"), fid="IN"))
+    assert (ts.status, ts.segment_errors) == ("A", [])
+
+
 def test_005010_st03_and_longer_ref02_are_valid() -> None:
     body = ["BEG*00*SA*PO123**20240115", "REF*DP*" + "R" * 45, *PO[1:]]
     text = interchange(st_se(body), version="005010", header=ISA_5010).replace("ST*850*0001", "ST*850*0001*X")
