@@ -251,23 +251,24 @@ class Tokenizer:
             if not self._eof and self._buf.rfind(term) < 0:
                 self._read()
                 continue
-            text = self._buf
+            raw = self._buf
+            cut = len(raw) if self._eof else raw.rfind(term) + len(term)
+            raw_body, rest = raw[:cut], raw[cut:]
+            body = raw_body
             if strip:
                 if first:  # pretty-printed (indented) segments are decided on the first chunk
-                    pretty = "\n " in text or "\n\t" in text
+                    pretty = "\n " in body or "\n\t" in body
                     first = False
                 for c in strip:
-                    if c in text:
-                        text = text.replace(c, "")
+                    if c in body:
+                        body = body.replace(c, "")
             if self._eof:
-                text = text.rstrip("\x00 \t" + "".join(strip))
-                cut = len(text)
-            else:
-                cut = text.rfind(term) + len(term)
-            body, rest = text[:cut], text[cut:]
+                body = body.rstrip("\x00 \t" + "".join(strip))
             boundary = _boundary(body, term, elem)
             if boundary is not None:
-                body, rest = body[:boundary], body[boundary:] + rest
+                # hand the rest back unstripped: the next interchange reads its own layout
+                raw_pos = _after_nth(raw_body, term, body.count(term, 0, boundary))
+                body, rest = body[:boundary], raw_body[raw_pos:] + rest
             self._buf = rest
             if release:
                 segments = _split_released(body, d)
@@ -284,6 +285,14 @@ class Tokenizer:
                 yield segments
             if boundary is not None or (self._eof and not self._buf):
                 return
+
+
+def _after_nth(text: str, term: str, n: int) -> int:
+    """Index just past the ``n``-th ``term`` in ``text`` (0 for ``n == 0``)."""
+    pos = 0
+    for _ in range(n):
+        pos = text.index(term, pos) + len(term)
+    return pos
 
 
 def _boundary(body: str, term: str, elem: str) -> int | None:

@@ -183,3 +183,12 @@ def test_streaming_keeps_no_children() -> None:
             assert obj.sets == [] and obj.set_count == 1
         if kind == "interchange_end":
             assert obj.groups == [] and obj.group_count == 1
+
+
+def test_every_interchange_keeps_its_own_layout() -> None:
+    """The line break after terminators is read per interchange (acks echo it back)."""
+    first = GOOD.replace("~", "~\n")
+    second = GOOD.replace("000000001", "000000002").replace("~", "~\r\n")
+    ics = parse((first + second + first.replace("000000001", "000000003")).encode())
+    assert [ic.delimiters.suffix for ic in ics] == ["\n", "\r\n", "\n"]
+    assert [ic.control_number for ic in ics] == ["000000001", "000000002", "000000003"]
