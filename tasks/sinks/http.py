@@ -87,11 +87,15 @@ class HttpJsonSink:
             payload = {"partner": partner_id, "type": doc_type, self.config.envelope: mapped}
         return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
-    def headers_for(self, body: bytes, idempotency_key: str, correlation_id: str) -> dict[str, str]:
+    def headers_for(
+        self, body: bytes, idempotency_key: str, correlation_id: str, partner_id: str = ""
+    ) -> dict[str, str]:
         headers = {
             "Content-Type": "application/json",
             "Idempotency-Key": idempotency_key,
             "X-Correlation-ID": correlation_id,
+            # which trading partner the document belongs to, so a system's answer can name it
+            "X-Edigw-Partner": partner_id,
             "User-Agent": "edigw",
         }
         auth = self.config.auth
@@ -117,7 +121,7 @@ class HttpJsonSink:
             raise PermanentSinkError(str(exc)) from exc
         body = self.body_for(doc_type, document, partner_id)
         try:
-            headers = self.headers_for(body, idempotency_key, correlation_id)
+            headers = self.headers_for(body, idempotency_key, correlation_id, partner_id)
         except (KeyError, OSError) as exc:
             raise PermanentSinkError(f"sink {self.config.name!r}: credentials unavailable: {exc}") from exc
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
