@@ -70,7 +70,7 @@ class F:
     (e.g. SN101 after LIN01): read when the field is still empty, never written.
     """
 
-    __slots__ = ("pos", "attr", "conv", "write", "path", "derive")
+    __slots__ = ("pos", "attr", "conv", "write", "path", "key", "derive")
 
     def __init__(
         self,
@@ -86,6 +86,7 @@ class F:
         self.conv = conv
         self.write = write
         self.path = tuple(attr.split("."))
+        self.key = attr if len(self.path) == 1 else None  # fast path for top-level fields
         self.derive = derive  # fallback value when the element is empty (other elements stay kept)
 
 
@@ -210,34 +211,50 @@ class Elements(Spec):
         self.once = once
         self._mapped = {f.pos for f in self.fields} | set(self.match) | set(self.computed)
         self._key = (seg_id, tuple(sorted(self.match.items())))
+        self._match = tuple(self.match.items())
+        self._default_values = {pos: value for pos, (value, _) in self.defaults.items()}
 
     def read(self, seg: Segment, ctx: Ctx) -> bool:
-        for pos, expected in self.match.items():
-            if seg.get(pos) != expected:
+        # The hot loop of every inbound document: plain indexing, no per-element helpers.
+        n = len(seg)
+        for pos, expected in self._match:
+            if (seg[pos] if pos < n else "") != expected:
                 return False
         if self.once:
             if self._key in ctx.seen:
                 return False
             ctx.seen.add(self._key)
-        consumed = set(self._mapped)
+        data = ctx.data
+        differing: list[int] = []
         for f in self.fields:
-            text = seg.get(f.pos)
+            pos = f.pos
+            text = seg[pos] if pos < n else ""
             if not text:
                 if f.derive is not None:
                     derived = f.derive(seg)
-                    if derived and get_path(ctx.data, f.path) is None:
-                        set_path(ctx.data, f.path, derived)
+                    if derived and get_path(data, f.path) is None:
+                        set_path(data, f.path, derived)
                 continue
-            if not _store(ctx, f, _convert(f.conv, text, seg, f.pos)):
-                consumed.discard(f.pos)
-        ids_from, ids_end = self.ids_from or len(seg), self.ids_end or len(seg)
-        for pos in range(1, len(seg)):
+            value = _convert(f.conv, text, seg, pos)
+            key = f.key
+            current = data.get(key) if key is not None else get_path(data, f.path)
+            if current is None:
+                if key is not None:
+                    data[key] = value
+                else:
+                    set_path(data, f.path, value)
+            elif current != value:
+                differing.append(pos)
+        mapped, defaults = self._mapped, self._default_values
+        ids_from, ids_end = self.ids_from or n, self.ids_end or n
+        for pos in range(1, n):
             value = seg[pos]
-            in_ids = ids_from <= pos <= ids_end
-            if value and not in_ids and pos not in consumed and self.defaults.get(pos, ("",))[0] != value:
+            if not value or (pos in mapped and pos not in differing) or ids_from <= pos <= ids_end:
+                continue
+            if defaults.get(pos) != value:
                 ctx.ext[_element_key(self.seg_id, pos)] = value
-        if self.ids_from is not None and len(seg) > self.ids_from:
-            read_item_ids(seg, self.ids_from, min(len(seg) - 1, ids_end), ctx)
+        if self.ids_from is not None and n > self.ids_from:
+            read_item_ids(seg, self.ids_from, min(n - 1, ids_end), ctx)
         return True
 
     def write(self, data: Data) -> list[Segment]:
@@ -291,20 +308,22 @@ class Qualified(Spec):
         return {_element_key(self.seg_id, p): seg[p] for p in range(1, len(seg)) if seg[p] and p not in skip}
 
     def read(self, seg: Segment, ctx: Ctx) -> bool:
-        qual = seg.get(self.qual_pos)
+        n = len(seg)
+        qual = seg[self.qual_pos] if self.qual_pos < n else ""
         key = (self.seg_id, qual)
         if key in ctx.seen:
             return False
         f = self.fields.get(qual)
-        text = seg.get(self.value_pos)
+        text = seg[self.value_pos] if self.value_pos < n else ""
         if f is None or not text or not _store(ctx, f, _convert(f.conv, text, seg, self.value_pos)):
             if not self.keep:
                 return False
             ctx.ext.setdefault(self.seg_id, {})[qual] = text
         ctx.seen.add(key)
-        extras = self._extras(seg)
-        if extras:
-            ctx.ext[f"{self.seg_id}_{qual}"] = extras
+        if n > 3 or (n == 3 and self.value_pos != 2):
+            extras = self._extras(seg)
+            if extras:
+                ctx.ext[f"{self.seg_id}_{qual}"] = extras
         return True
 
     def _segment(self, qual: str, text: str, ext: Data) -> Segment:
