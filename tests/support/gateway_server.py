@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.settings import Settings
+from tests.support.app_thread import serve_app
 
 __all__ = ["RunningGateway", "running_gateway", "free_port"]
 
@@ -61,32 +58,14 @@ class RunningGateway:
 
 @contextmanager
 def running_gateway(
-    home: Path, database_url: str | None = None, partners: Path | None = None
+    home: Path, database_url: str | None = None, partners: Path | None = None, extra_env: dict[str, str] | None = None
 ) -> Iterator[RunningGateway]:
-    env = {"EDIGW_HOME": str(home), "EDIGW_PARTNERS": str(partners or BUNDLED_PARTNERS)}
+    env = {"EDIGW_HOME": str(home), "EDIGW_PARTNERS": str(partners or BUNDLED_PARTNERS), **(extra_env or {})}
     if database_url:
         env["EDIGW_DATABASE_URL"] = database_url
     runtime = Runtime.open(Settings.from_env(env))
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(runtime), shutdown_timeout=5)
-    started = threading.Event()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    if not started.wait(30):
-        raise RuntimeError("gateway did not start")
     try:
-        yield RunningGateway(runtime, f"http://127.0.0.1:{port}")
+        with serve_app(create_app(runtime)) as url:
+            yield RunningGateway(runtime, url)
     finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
         runtime.close()
