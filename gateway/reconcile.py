@@ -12,11 +12,12 @@ order; its ``status`` is the first of them, or ``matched``.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, TextIO
 
 __all__ = [
     "Status",
@@ -26,6 +27,8 @@ __all__ = [
     "LineResult",
     "reconcile_po",
     "summarize",
+    "write_csv",
+    "CSV_FIELDS",
 ]
 
 ITEM_IDS = ("buyer_part", "vendor_part", "upc", "gtin", "sku")
@@ -267,3 +270,32 @@ def summarize(results: Iterable[LineResult]) -> dict[str, int]:
     for result in results:
         counts[result.status.value] += 1
     return counts
+
+
+#: Columns of the CSV export (``edigw reconcile --export``, the dashboard's download): one row per PO line.
+CSV_FIELDS = (
+    "partner",
+    "po_number",
+    "line_number",
+    "item",
+    "uom",
+    "status",
+    "exceptions",
+    "ordered_quantity",
+    "shipped_quantity",
+    "invoiced_quantity",
+    "ordered_price",
+    "invoiced_price",
+    "ship_notices",
+    "invoices",
+)
+
+
+def write_csv(results: Iterable[LineResult], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        row = result.as_dict()
+        for name in ("exceptions", "ship_notices", "invoices"):
+            row[name] = " ".join(row[name])
+        writer.writerow(row)

@@ -18,28 +18,28 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.http.auth import PRINCIPAL, allowed, lookup_token, scope
 from gateway.http.keys import RUNTIME
 from gateway.http.openapi import OPENAPI
 from gateway.inbound import store_inbound
+from gateway.reconcile import summarize
+from gateway.reconcile_query import reconcile_store, registry_tolerances
 from gateway.replay import replay_message
 from gateway.runtime import Runtime
 from gateway.store import (
     Acknowledgement,
-    ApiToken,
     Document,
     Message,
     current_status,
     history,
     search_messages,
     transaction,
-    verify_token,
 )
 from gateway.task_names import BUILD_OUTBOUND_TASK
 
 __all__ = ["setup"]
 
 PREFIX = "/api/v1"
-_PRINCIPAL = web.RequestKey("principal", ApiToken)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 routes = web.RouteTableDef()
 
@@ -58,31 +58,11 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _error(web.HTTPUnauthorized, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-    runtime = request.app[RUNTIME]
-
-    def check() -> ApiToken | None:
-        with runtime.sessions() as session:
-            record = verify_token(session, token.strip())
-            if record is not None:
-                session.expunge(record)
-            return record
-
-    record = await asyncio.to_thread(check)
+    record = await lookup_token(request.app[RUNTIME], token)
     if record is None:
         raise _error(web.HTTPUnauthorized, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})
-    request[_PRINCIPAL] = record
+    request[PRINCIPAL] = record
     return await handler(request)
-
-
-def _scope(request: web.Request) -> str | None:
-    """The partner a token is limited to, or None for an operator token."""
-    record: ApiToken = request[_PRINCIPAL]
-    return record.partner_id
-
-
-def _allowed(request: web.Request, partner_id: str) -> bool:
-    scope = _scope(request)
-    return scope is None or scope == partner_id
 
 
 def _error(kind: type[web.HTTPException], message: str, **kw: Any) -> web.HTTPException:
@@ -183,7 +163,7 @@ def _date(value: str | None, name: str) -> dt.datetime | None:
 
 def _message_or_404(session: Session, request: web.Request) -> Message:
     message = session.get(Message, _uuid(request.match_info["message_id"]))
-    if message is None or not _allowed(request, message.partner_id):
+    if message is None or not allowed(request, message.partner_id):
         raise _error(web.HTTPNotFound, "no such message")
     return message
 
@@ -198,7 +178,7 @@ async def openapi(request: web.Request) -> web.Response:
 async def upload(request: web.Request) -> web.Response:
     runtime: Runtime = request.app[RUNTIME]
     partner_id = request.match_info["partner_id"]
-    if not _allowed(request, partner_id) or partner_id not in runtime.registry:
+    if not allowed(request, partner_id) or partner_id not in runtime.registry:
         raise _error(web.HTTPNotFound, "no such partner")
     body = await request.read()
     if not body:
@@ -235,7 +215,7 @@ async def business_event(request: web.Request) -> web.Response:
 
     runtime: Runtime = request.app[RUNTIME]
     partner_id, doc_type = request.match_info["partner_id"], request.match_info["doc_type"]
-    if not _allowed(request, partner_id) or partner_id not in runtime.registry:
+    if not allowed(request, partner_id) or partner_id not in runtime.registry:
         raise _error(web.HTTPNotFound, "no such partner")
     model = DOCUMENT_TYPES.get(doc_type)
     if model is None:
@@ -277,12 +257,12 @@ def _correlation(request: web.Request) -> uuid.UUID | None:
 @routes.get(f"{PREFIX}/messages")
 async def list_messages(request: web.Request) -> web.Response:
     q = request.query
-    scope = _scope(request)
+    limit_to = scope(request)
     partner = q.get("partner")
-    if scope is not None:
-        if partner not in (None, scope):
+    if limit_to is not None:
+        if partner not in (None, limit_to):
             return web.json_response({"messages": []})
-        partner = scope
+        partner = limit_to
     correlation = _uuid(q["correlation_id"], "correlation_id") if q.get("correlation_id") else None
     try:
         limit = max(1, min(int(q.get("limit", "100")), 1000))
@@ -376,11 +356,27 @@ async def message_events(request: web.Request) -> web.Response:
     return web.json_response({"events": await _db(request, run)})
 
 
+@routes.get(f"{PREFIX}/reconciliation")
+async def reconciliation(request: web.Request) -> web.Response:
+    """PO lines with their three-way match status; a partner token sees its own POs only."""
+    runtime: Runtime = request.app[RUNTIME]
+    partner = request.query.get("partner") or None
+    limit_to = scope(request)
+    if limit_to is not None and partner not in (None, limit_to):
+        return web.json_response({"lines": [], "summary": summarize([])})
+    since = _date(request.query.get("since"), "since")
+    tolerances = registry_tolerances(runtime.registry)
+    lines = await _db(
+        request, lambda s: reconcile_store(s, partner=limit_to or partner, since=since, tolerance_for=tolerances)
+    )
+    return web.json_response({"lines": [line.as_dict() for line in lines], "summary": summarize(lines)})
+
+
 @routes.post(f"{PREFIX}/messages/{{message_id}}/replay")
 async def replay(request: web.Request) -> web.Response:
     runtime: Runtime = request.app[RUNTIME]
     await _db(request, lambda s: _message_or_404(s, request))
     message_id = _uuid(request.match_info["message_id"])
-    done = await asyncio.to_thread(replay_message, runtime.sessions, message_id, request[_PRINCIPAL].name)
+    done = await asyncio.to_thread(replay_message, runtime.sessions, message_id, request[PRINCIPAL].name)
     runtime.wake_relay()
     return web.json_response({"message_id": request.match_info["message_id"], "status": done}, status=202)

@@ -1,11 +1,16 @@
-"""The aiohttp application factory (``create_app(runtime)``): AS2, REST API, health."""
+"""The aiohttp application factory (``create_app(runtime)``): AS2, REST API, dashboard, health, metrics."""
 
 from __future__ import annotations
 
-from aiohttp import web
+from collections.abc import AsyncIterator
 
+from aiohttp import web
+from prometheus_client import REGISTRY
+
+from gateway import web as dashboard
 from gateway.http import api, as2, health
 from gateway.http.keys import RUNTIME
+from gateway.metrics import register_store_collector
 from gateway.runtime import Runtime
 
 __all__ = ["create_app"]
@@ -18,4 +23,13 @@ def create_app(runtime: Runtime) -> web.Application:
     app.add_routes(health.routes)
     app.add_routes(as2.routes)
     api.setup(app)
+    dashboard.setup(app)
+    app.cleanup_ctx.append(_store_metrics)
     return app
+
+
+async def _store_metrics(app: web.Application) -> AsyncIterator[None]:
+    """Counts and queue gauges from this app's store on ``/metrics`` while it runs."""
+    collector = register_store_collector(app[RUNTIME].sessions)
+    yield
+    REGISTRY.unregister(collector)

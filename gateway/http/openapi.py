@@ -68,6 +68,10 @@ OPENAPI: dict[str, Any] = {
                 _q("offset", "skip this many"),
             ],
         ),
+        "/api/v1/reconciliation": _get(
+            "Three-way match per PO line (order, ship notices, invoices) with each line's status",
+            [_q("partner", "partner id"), _q("since", "orders recorded at or after this ISO 8601 time", "date-time")],
+        ),
         "/api/v1/messages/{message_id}": _get("One message with its documents", [_ID]),
         "/api/v1/messages/{message_id}/raw": _get("The raw bytes as received", [_ID]),
         "/api/v1/messages/{message_id}/parsed": _get("Parsed segments (X12) or text (XML)", [_ID]),
