@@ -243,3 +243,15 @@ def test_as2_endpoint_appends_the_path_only_to_a_base_url() -> None:
     assert as2_endpoint("http://127.0.0.1:8080") == "http://127.0.0.1:8080/as2"
     assert as2_endpoint("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/as2"
     assert as2_endpoint("http://h:1/as2/receive") == "http://h:1/as2/receive"
+
+
+def test_command_line_builds_each_simulator_config_from_flags() -> None:
+    from samples.simulators.__main__ import _configs, _parser
+
+    flags = ["--gateway-url", "http://127.0.0.1:1", "--erp-token", "t", "--delay", "2", "--faults", '{"fail_next": 1}']
+    args = _parser().parse_args(["erp", *flags])
+    configs = _configs(args)
+    assert configs.erp.auth.token == "t" and configs.erp.gateway is not None
+    assert (configs.erp.ack_delay, configs.erp.invoice_delay, configs.wms.ship_delay) == (2, 6, 4)
+    assert configs.shop.faults.fail_next == 1 and configs.partner.gateway_url == "http://127.0.0.1:1"
+    assert _configs(_parser().parse_args(["shop"])).erp.gateway is None
