@@ -38,6 +38,9 @@ _MESSAGES = {
     "7": "segment {sid} is not in its proper sequence",
 }
 
+_segment_id = itemgetter(0)
+_whole = itemgetter(slice(None))
+
 #: HL03 level -> the levels its parent may have (856: S/O/P/I, S/O/I, S/T/P/I, S/O/T/P/I).
 _HL_PARENTS = {
     "S": frozenset(),
@@ -60,7 +63,8 @@ def check_body(
     """
     match = set_matcher(schema, delimiters)
     if match is not None:
-        text = TERMINATOR.join(map(delimiters.element.join, body)) + TERMINATOR
+        # seg[:] is a plain list, which str.join takes as is (a list subclass it would copy slowly)
+        text = TERMINATOR.join(map(delimiters.element.join, map(_whole, body))) + TERMINATOR
         # (a terminator inside some element would split it: such a set takes the full walk)
         if text.count(TERMINATOR) == len(body) and match(text) is not None:
             errors = _check_order(body, trailer, schema)
@@ -74,7 +78,6 @@ def check_body(
 _IN_ORDER: dict[SetSchema, set[tuple[str, ...]]] = {}
 _IN_ORDER_LIMIT = 2048
 _IN_ORDER_LONGEST = 500
-_segment_id = itemgetter(0)
 
 
 def _check_order(body: list[Segment], trailer: Segment | None, schema: SetSchema) -> list[SegmentError]:
