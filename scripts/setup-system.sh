@@ -5,6 +5,9 @@
 #
 # - openssh-server: the SFTP integration tests start a real sshd on loopback
 #   (tests/support/sshd.py); only /usr/sbin/sshd is needed, no system service.
+# - chromium + chromium-driver: the dashboard's browser tests drive Debian's headless
+#   Chromium through selenium (tests/integration/test_browser_dashboard.py); browser
+#   builds downloaded by test tools do not work here, the distribution's do.
 set -uo pipefail
 
 warn() { echo "setup-system: warning: $*" >&2; }
@@ -35,6 +38,11 @@ install_debs() {
 if [ ! -x /usr/sbin/sshd ]; then
   echo "setup-system: installing openssh-server (for the SFTP integration tests)"
   install_debs openssh-server || warn "SFTP integration tests will be skipped (no /usr/sbin/sshd)"
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "setup-system: installing chromium and chromium-driver (for the dashboard browser tests)"
+  install_debs chromium chromium-driver || warn "browser tests will be skipped (no /usr/bin/chromium or chromedriver)"
 fi
 
 exit 0
