@@ -4,6 +4,7 @@ The body is the canonical document; the gateway answers 202 and turns it into an
 855, 856 or 810 for the partner. The Idempotency-Key is derived from the business key
 (e.g. ``erp-po_ack-<po>``), so a resend after a crash, a retry, or the
 ``duplicate_callbacks`` fault all carry the same key and the gateway can recognise them.
+The partner is the one the gateway named when it delivered the order (``X-Edigw-Partner``).
 Retries follow the sink contract (:func:`tasks.sinks.http.classify_status`): connection
 errors, timeouts, 408/409/423/425/429 and 5xx back off exponentially (Retry-After wins);
 other 4xx are final. :func:`with_retries` is shared with the partner's AS2 sends.
@@ -15,15 +16,18 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import quote
 
 import aiohttp
+from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from samples.simulators.base import SimulatorState
 from tasks.sinks.http import classify_status, retry_after_seconds
 from translators.canonical import to_json
 
-__all__ = ["RetryPolicy", "GatewayConfig", "Attempt", "send_callback", "callback_url", "with_retries"]
+__all__ = ["RetryPolicy", "GatewayConfig", "Attempt", "send_callback", "callback_url", "Origin", "with_retries"]
 
 log = logging.getLogger("edigw.simulators.callbacks")
 
@@ -44,12 +48,26 @@ class GatewayConfig(RetryPolicy):
 
     url: str = Field(description="gateway base URL, e.g. http://127.0.0.1:8080")
     token: str = Field(description="API token (`edigw tokens create`)")
-    #: the sinks contract does not say which partner an order came from; demo orders are BigBox's
+    #: for documents that arrive without an ``X-Edigw-Partner`` header (older gateways, hand-made requests)
     partner_id: str = "bigbox"
 
 
-def callback_url(gateway: GatewayConfig, doc_type: str) -> str:
-    return f"{gateway.url.rstrip('/')}/api/v1/partners/{gateway.partner_id}/outbound/{doc_type}"
+def callback_url(gateway: GatewayConfig, doc_type: str, partner_id: str | None = None) -> str:
+    partner = quote(partner_id or gateway.partner_id, safe="")
+    return f"{gateway.url.rstrip('/')}/api/v1/partners/{partner}/outbound/{doc_type}"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The delivery that caused an event: its partner and correlation id carry over to the answer."""
+
+    partner_id: str | None = None
+    correlation_id: str | None = None
+
+    @classmethod
+    def of(cls, request: web.Request) -> Origin:
+        headers = request.headers
+        return cls(headers.get("X-Edigw-Partner") or None, headers.get("X-Correlation-ID") or None)
 
 
 async def with_retries(state: SimulatorState, what: str, attempt: Attempt, policy: RetryPolicy) -> bool:
@@ -80,16 +98,16 @@ async def send_callback(
     document: BaseModel,
     *,
     key: str,
-    correlation_id: str | None = None,
+    origin: Origin = Origin(),
 ) -> bool:
     """Send one business event (twice under the ``duplicate_callbacks`` fault); True when all got 2xx."""
-    url = callback_url(gateway, doc_type)
+    url = callback_url(gateway, doc_type, origin.partner_id)
     body = to_json(document, indent=None).encode()
     headers = {
         "Authorization": f"Bearer {gateway.token}",
         "Content-Type": "application/json",
         "Idempotency-Key": key,
-        "X-Correlation-ID": correlation_id or str(uuid.uuid4()),
+        "X-Correlation-ID": origin.correlation_id or str(uuid.uuid4()),
     }
     timeout = aiohttp.ClientTimeout(total=gateway.timeout_seconds)
 

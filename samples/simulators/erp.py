@@ -21,7 +21,7 @@ from pydantic import Field
 
 from samples.simulators.auth import AuthConfig
 from samples.simulators.base import SESSION, STATE, SimulatorConfig, create_base_app, read_json, read_model
-from samples.simulators.callbacks import GatewayConfig, send_callback
+from samples.simulators.callbacks import GatewayConfig, Origin, send_callback
 from translators.canonical import Invoice, InvoiceLine, Order, PoAck, PoAckLine, ShipNotice
 
 __all__ = ["ErpConfig", "ErpBook", "BOOK", "create_app", "po_ack_for", "invoice_for", "invoice_number_for"]
@@ -147,17 +147,17 @@ def _schedule_events(request: web.Request, order: Order) -> None:
     gateway = config.gateway
     if gateway is None:
         return
-    state, correlation_id = app[STATE], request.headers.get("X-Correlation-ID")
+    state, origin = app[STATE], Origin.of(request)
 
     async def confirm() -> None:
         ack = po_ack_for(order, dt.date.today())
         key = f"erp-po_ack-{order.po_number}"
-        await send_callback(app[SESSION], gateway, state, "po_ack", ack, key=key, correlation_id=correlation_id)
+        await send_callback(app[SESSION], gateway, state, "po_ack", ack, key=key, origin=origin)
 
     async def bill() -> None:
         invoice = invoice_for(order, dt.date.today())
         key = f"erp-invoice-{invoice.invoice_number}"
-        await send_callback(app[SESSION], gateway, state, "invoice", invoice, key=key, correlation_id=correlation_id)
+        await send_callback(app[SESSION], gateway, state, "invoice", invoice, key=key, origin=origin)
 
     state.later(config.ack_delay, confirm)
     state.later(config.invoice_delay, bill)

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from samples.simulators.auth import AuthConfig
 from samples.simulators.base import SESSION, STATE, SimulatorConfig, create_base_app, read_json, read_model
-from samples.simulators.callbacks import GatewayConfig, send_callback
+from samples.simulators.callbacks import GatewayConfig, Origin, send_callback
 from samples.simulators.gs1 import sscc18
 from translators.canonical import Order, Pack, Party, ShipItem, ShipNotice, ShipOrder
 
@@ -96,15 +96,13 @@ async def receive_order(request: web.Request) -> web.Response:
     gateway = config.gateway
     if new and order.purpose != "cancel" and gateway is not None:
         serial = next(warehouse.serials)
-        correlation_id = request.headers.get("X-Correlation-ID")
+        origin = Origin.of(request)
 
         async def ship() -> None:
             notice = ship_notice_for(order, config, serial, dt.date.today())
             warehouse.shipped[order.po_number] = notice.shipment_id
             key = f"wms-ship_notice-{notice.shipment_id}"
-            await send_callback(
-                app[SESSION], gateway, state, "ship_notice", notice, key=key, correlation_id=correlation_id
-            )
+            await send_callback(app[SESSION], gateway, state, "ship_notice", notice, key=key, origin=origin)
 
         state.later(config.ship_delay, ship)
     return web.json_response({"status": "accepted", "new": new}, status=201)

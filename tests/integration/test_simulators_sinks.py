@@ -72,9 +72,11 @@ def connector(kind: str, url: str, timeout: float = 5.0) -> HttpJsonSink:
     return HttpJsonSink(config)
 
 
-async def deliver(sink: HttpJsonSink, doc_type: str, doc: dict[str, Any], key: str) -> DeliveryOutcome:
+async def deliver(
+    sink: HttpJsonSink, doc_type: str, doc: dict[str, Any], key: str, partner: str = "bigbox"
+) -> DeliveryOutcome:
     return await asyncio.to_thread(
-        sink.deliver, doc_type, doc, partner_id="bigbox", idempotency_key=key, correlation_id=f"corr-{key}"
+        sink.deliver, doc_type, doc, partner_id=partner, idempotency_key=key, correlation_id=f"corr-{key}"
     )
 
 
@@ -359,6 +361,26 @@ def test_erp_confirms_and_bills_each_new_order_once() -> None:
         assert invoice.invoice_number == f"INV-{order.po_number}" and invoice.po_number == order.po_number
         assert invoice.total_amount == Decimal(1849) == sum(x.quantity * x.unit_price for x in invoice.lines)  # type: ignore[operator]
         assert stats["callbacks"]["sent"] == 2 and stats["callbacks"]["failed"] == 0
+
+    run(scenario)
+
+
+def test_events_answer_the_partner_the_gateway_named_else_the_configured_one() -> None:
+    async def scenario() -> None:
+        fake = FakeGateway()
+        async with with_gateway(fake) as gateway:
+            app = make_app("wms", gateway, ship_delay=0)
+            async with serving(app) as (url, session):
+                await deliver(connector("wms", url), "order", order_doc("PO-N"), "n", partner="northwind-dist")
+                body = json.dumps(order_doc("PO-X")).encode()
+                stamp = str(int(time.time()))
+                headers = {"X-Edigw-Timestamp": stamp, "X-Edigw-Signature": hmac_signature(SECRET, stamp, body)}
+                async with session.post(url + "/fulfilment-orders", data=body, headers=headers) as resp:
+                    assert resp.status == 201
+                await app[STATE].idle()
+        by_po = {c["body"]["orders"][0]["po_number"]: c for c in fake.calls}
+        assert by_po["PO-N"]["partner"] == "northwind-dist" and by_po["PO-X"]["partner"] == "bigbox"
+        assert by_po["PO-N"]["headers"]["X-Correlation-ID"] == "corr-n"
 
     run(scenario)
 
