@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, help="default: erp 9101, wms 9102, shop 9103, partner 9104")
     parser.add_argument("--gateway-url", default=env("EDIGW_GATEWAY_URL"), help="where business events go")
     parser.add_argument("--gateway-token", default=env("EDIGW_GATEWAY_TOKEN", ""))
-    parser.add_argument("--partner-id", default="bigbox", help="partner the ERP/WMS events are for")
+    parser.add_argument(
+        "--partner-id", default="bigbox", help="partner of ERP/WMS events when the gateway names none (X-Edigw-Partner)"
+    )
     parser.add_argument("--erp-token", default=env("EDIGW_ERP_TOKEN", "erp-token"))
     parser.add_argument("--wms-secret", default=env("EDIGW_WMS_HMAC_SECRET", "wms-secret"))
     parser.add_argument("--shop-password", default=env("EDIGW_SHOP_PASSWORD", "shop-pw"))
