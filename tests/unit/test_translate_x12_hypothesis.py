@@ -46,11 +46,13 @@ def parties(draw: st.DrawFn, role: str) -> dict[str, Any]:
         )
     )
     contact = st.builds(drop_none, function=st.just("IC"), name=opt(text), phone=opt(text), email=opt(text))
+    ident = draw(opt(text))
+    has_id = ident is not None  # X12 always qualifies an N104 id (N103)
     return drop_none(
         role=role,
         name=draw(opt(text)),
-        id=draw(opt(text)),
-        id_qualifier=draw(opt(st.sampled_from(["92", "91", "9", "1"]))),
+        id=ident,
+        id_qualifier=draw(st.sampled_from(["92", "91", "9", "1"]) if has_id else opt(st.sampled_from(["92", "91"]))),
         address=address,
         contacts=draw(st.lists(contact, max_size=2)),
     )
@@ -98,7 +100,7 @@ orders = st.builds(
     po_number=text,
     po_date=opt(dates),
     purpose=opt(st.sampled_from(sorted(PURPOSE.values()))),
-    order_type=opt(st.sampled_from(sorted(ORDER_TYPE.values()))),
+    order_type=st.sampled_from(sorted(ORDER_TYPE.values())),  # BEG02 is mandatory
     currency=opt(st.sampled_from(["USD", "CAD", "EUR"])),
     parties=extra_parties(),
     requested_delivery_date=opt(dates),
@@ -159,7 +161,7 @@ ship_notices = st.builds(
     shipment_id=text,
     ship_date=opt(dates),
     estimated_delivery=opt(dates),
-    purpose=opt(st.sampled_from(sorted(PURPOSE.values()))),
+    purpose=st.sampled_from(sorted(PURPOSE.values())),  # BSN01 is mandatory
     carrier_scac=opt(st.from_regex(r"[A-Z]{4}", fullmatch=True)),
     bill_of_lading=opt(text),
     tracking_number=opt(text),

@@ -15,6 +15,9 @@ __all__ = [
     "ITEM_ID_FIELDS",
     "ITEM_ID_QUALIFIERS",
     "CONTACT_NUMBERS",
+    "PURPOSE_ALIASES",
+    "ACK_TYPE_ALIASES",
+    "CHARGE_CODE_ALIASES",
 ]
 
 #: BEG01 / BAK01 / BSN01 / BIG08 transaction set purpose code (353).
@@ -85,6 +88,20 @@ LINE_STATUS: dict[str, str] = {
     "SP": "scheduled_partial",
     "R1": "rejected_not_contract_item",
     "R2": "rejected_invalid_item",
+}
+
+#: Canonical words other formats use (the cXML mapping) -> X12 code, for writing only.
+PURPOSE_ALIASES: dict[str, str] = {"standard": "00", "new": "00", "update": "05", "delete": "01"}
+ACK_TYPE_ALIASES: dict[str, str] = {"detail": "AC", "all_detail": "AD", "backordered": "AC", "accept": "AT"}
+#: SAC02 (1300) for charge codes written as words by other formats.
+CHARGE_CODE_ALIASES: dict[str, str] = {
+    "tax": "H850",
+    "shipping": "D240",
+    "freight": "D240",
+    "specialHandling": "H090",
+    "special_handling": "H090",
+    "discount": "C310",
+    "allowance": "C000",
 }
 
 #: SAC01 allowance or charge indicator (248); "N" (no allowance or charge) is not a charge.

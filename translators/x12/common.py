@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from edi.x12.model import Segment
 
+from .codes import PURPOSE, PURPOSE_ALIASES
 from .mapping import Elements, F, Qualified
+from .values import codes
 
-__all__ = ["currency", "TERMS", "DESCRIPTION", "line_count", "describe_terms"]
+__all__ = ["PURPOSE_CODES", "currency", "TERMS", "DESCRIPTION", "line_count", "describe_terms"]
+
+
+#: BEG01/BAK01/BSN01/BIG08 purpose, shared by every set.
+PURPOSE_CODES = codes(PURPOSE, PURPOSE_ALIASES)
 
 
 def currency(entity: str) -> Elements:

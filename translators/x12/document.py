@@ -36,7 +36,8 @@ __all__ = ["PARTY", "Roles", "FlatDocument", "PartyReader", "write_party", "writ
 
 #: The N1 loop: N1 N2 N3 N4 REF PER (anything else ends the loop).
 PARTY: tuple[Spec, ...] = (
-    Elements("N1", [F(1, "role"), F(2, "name"), F(3, "id_qualifier"), F(4, "id")]),
+    # N103 is required with N104: "92" (assigned by buyer) when another format gave an id alone.
+    Elements("N1", [F(1, "role"), F(2, "name"), F(3, "id_qualifier"), F(4, "id")], defaults={3: ("92", 4)}),
     Elements("N2"),
     Lines("N3", "address.street"),
     Elements("N4", [F(1, "address.city"), F(2, "address.state"), F(3, "address.postal_code"), F(4, "address.country")]),

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from translators.canonical import Invoice
 
-from .codes import CHARGE_TYPE, PURPOSE
-from .common import DESCRIPTION, TERMS, currency, line_count
+from .codes import CHARGE_CODE_ALIASES, CHARGE_TYPE
+from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count
 from .document import FlatDocument, Roles, sequence
 from .mapping import Elements, F, ListOf, Qualified
-from .values import DATE, DECIMAL, IMPLIED2, codes
+from .values import DATE, DECIMAL, IMPLIED2, Conv, codes
 
 __all__ = ["INVOICE"]
 
+#: SAC02 as sent; words other formats use ("tax", "shipping") become codes on writing.
+CHARGE_CODES = Conv(str, lambda code: CHARGE_CODE_ALIASES.get(code, code))
+
 CHARGE = Elements(
     "SAC",
-    [F(1, "type", codes(CHARGE_TYPE)), F(2, "code"), F(5, "amount", IMPLIED2), F(15, "description")],
+    [F(1, "type", codes(CHARGE_TYPE)), F(2, "code", CHARGE_CODES), F(5, "amount", IMPLIED2), F(15, "description")],
 )
 
 INVOICE = FlatDocument(
@@ -34,7 +37,7 @@ INVOICE = FlatDocument(
                 F(2, "invoice_number"),
                 F(3, "po_date", DATE),
                 F(4, "po_number"),
-                F(8, "purpose", codes(PURPOSE)),
+                F(8, "purpose", PURPOSE_CODES),
             ],
         ),
         currency("SE"),

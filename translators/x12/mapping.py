@@ -20,6 +20,7 @@ trip property the tests check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -404,7 +405,8 @@ class Contacts(Spec):
         reverse = {v: k for k, v in CONTACT_NUMBERS.items()}
         out = []
         for contact in data.get("contacts") or []:
-            values: list[str] = ["PER", contact.get("function", ""), contact.get("name", "")]
+            # PER01 is mandatory: "IC" (information contact) when another format gave none.
+            values: list[str] = ["PER", contact.get("function", "IC"), contact.get("name", "")]
             extra: dict[int, str] = {}
             for key, value in contact.items():
                 if key in ("function", "name"):
@@ -508,10 +510,14 @@ def write_item_ids(item: Data, ext: Data) -> list[str]:
                 qual = "EN"
             out += [qual, value]
     for qual, value in (item.get("other_ids") or {}).items():
-        out += [qual, value]
+        if _QUALIFIER.match(qual):  # ids other formats keyed by words (cXML "classification:...") have no X12 form
+            out += [qual, value]
     for qual, value in ext.get("item_ids") or []:
         out += [qual, value]
     return out
+
+
+_QUALIFIER = re.compile(r"^[A-Z0-9]{2}$")
 
 
 def keep_raw(seg: Segment, ctx: Ctx, component: str) -> None:

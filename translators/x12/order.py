@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from translators.canonical import Order
 
-from .codes import ORDER_TYPE, PURPOSE
-from .common import DESCRIPTION, TERMS, currency, line_count
+from .codes import ORDER_TYPE
+from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count
 from .document import FlatDocument, Roles, sequence
 from .mapping import Elements, F, Notes, Qualified
 from .values import DATE, DECIMAL, codes
@@ -21,11 +21,12 @@ ORDER = FlatDocument(
         Elements(
             "BEG",
             [
-                F(1, "purpose", codes(PURPOSE)),
+                F(1, "purpose", PURPOSE_CODES),
                 F(2, "order_type", codes(ORDER_TYPE)),
                 F(3, "po_number"),
                 F(5, "po_date", DATE),
             ],
+            defaults={2: ("SA", 3)},  # BEG02 is mandatory: stand-alone unless said otherwise
         ),
         currency("BY"),
         Qualified("REF"),

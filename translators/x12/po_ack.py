@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from translators.canonical import PoAck
 
-from .codes import ACK_TYPE, LINE_STATUS, PURPOSE
-from .common import DESCRIPTION, line_count
+from .codes import ACK_TYPE, ACK_TYPE_ALIASES, LINE_STATUS
+from .common import DESCRIPTION, PURPOSE_CODES, line_count
 from .document import FlatDocument, Roles, sequence
 from .mapping import Elements, F, Qualified
 from .values import DATE, DECIMAL, codes
@@ -25,8 +25,8 @@ PO_ACK = FlatDocument(
         Elements(
             "BAK",
             [
-                F(1, "purpose", codes(PURPOSE)),
-                F(2, "ack_type", codes(ACK_TYPE)),
+                F(1, "purpose", PURPOSE_CODES),
+                F(2, "ack_type", codes(ACK_TYPE, ACK_TYPE_ALIASES)),
                 F(3, "po_number"),
                 F(4, "po_date", DATE),
                 F(8, "seller_order_number"),

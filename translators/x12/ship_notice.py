@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from edi.x12.model import Segment
 from translators.canonical import ShipNotice
 
-from .codes import PURPOSE
-from .common import DESCRIPTION
+from .common import DESCRIPTION, PURPOSE_CODES
 from .document import PartyReader, Roles, sequence, write_parties
 from .mapping import (
     Ctx,
@@ -42,12 +41,12 @@ from .mapping import (
     raw_blocks,
     spec_index,
 )
-from .values import DATE, DECIMAL, codes
+from .values import DATE, DECIMAL
 
 __all__ = ["SHIP_NOTICE", "ShipNoticeMapping"]
 
 _SHIPMENT = (
-    Elements("BSN", [F(1, "purpose", codes(PURPOSE)), F(2, "shipment_id")]),
+    Elements("BSN", [F(1, "purpose", PURPOSE_CODES), F(2, "shipment_id")], defaults={1: ("00", 2)}),
     Elements(
         "TD1",
         [F(1, "packaging_code"), F(2, "lading_quantity", DECIMAL), F(7, "weight", DECIMAL), F(8, "weight_uom")],

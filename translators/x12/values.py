@@ -83,9 +83,14 @@ DECIMAL = Conv(_parse_decimal, decimal_text)
 IMPLIED2 = Conv(_parse_implied2, _format_implied2)
 
 
-def codes(table: Mapping[str, str]) -> Conv:
-    """Code list <-> canonical names; unknown codes (and names) pass through unchanged."""
+def codes(table: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> Conv:
+    """Code list <-> canonical names; unknown codes (and names) pass through unchanged.
+
+    ``aliases`` are extra canonical spellings other formats produce (cXML "detail",
+    "standard"...), accepted on writing only, so X12 round trips stay exact.
+    """
     reverse = {name: code for code, name in table.items()}
     if len(reverse) != len(table):
         raise ValueError("code table must be one-to-one so round trips are exact")
+    reverse = {**(aliases or {}), **reverse}
     return Conv(lambda code: table.get(code, code), lambda name: reverse.get(name, name))
