@@ -53,11 +53,12 @@ def validate_set(
     check_content: bool = True,
 ) -> SetResult:
     """The verdict on one set: ST/SE envelope codes, then its body against its schema."""
-    result = SetResult(ts.id, ts.control_number, ts.implementation_reference, reject_on_errors=reject_on_errors)
-    codes = [issue.code for issue in ts.issues]
+    header, group = ts.header, ts.group
+    set_id, version = header.get(1), group.version if group is not None else ""
+    result = SetResult(set_id, header.get(2), header.get(3), reject_on_errors=reject_on_errors)
+    codes = [issue.code for issue in ts.issues] if ts.issues else []
     codes += st_codes(ts)
     codes += se_codes(ts)
-    set_id, version = ts.id, ts.version
     if supported_sets is not None and set_id not in supported_sets:
         codes.append("1")
     elif check_content:
@@ -72,11 +73,12 @@ def validate_set(
             if cut:
                 result.warnings.append(f"more than {len(errors)} segment errors: the rest were not reported")
     expected = FUNCTIONAL_IDS.get(set_id)
-    if expected and ts.group is not None and ts.group.functional_id != expected:
-        result.warnings.append(f"transaction set {set_id} in a group with GS01 {ts.group.functional_id!r}")
+    if expected and group is not None and group.functional_id != expected:
+        result.warnings.append(f"transaction set {set_id} in a group with GS01 {group.functional_id!r}")
     if result.segment_errors and not codes and reject_on_errors:
         codes.append("5")
-    result.codes = _unique(codes)[:_MAX_SET_CODES]
+    if codes:
+        result.codes = _unique(codes)[:_MAX_SET_CODES]
     return result
 
 
