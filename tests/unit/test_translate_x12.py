@@ -196,3 +196,17 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert done.returncode == 1
     out = json.loads(done.stdout)
     assert len(out["documents"]) == 1 and len(out["errors"]) == 1
+
+
+def test_unreadable_tail_keeps_the_good_interchange_and_truncation_is_rejected() -> None:
+    good = (SAMPLES / "x12" / "850" / "bigbox_4010_standalone.edi").read_bytes()
+    result = translate_bytes(good + b"ISA*00")
+    assert len(result.documents) == 1 and [e.codes for e in result.errors] == [["TA105:023"]]
+    truncated = translate_bytes(good[:-40])
+    assert not truncated.documents and truncated.errors[0].codes[:2] == ["AK501:R", "AK502:2"]
+
+
+def test_rejected_envelope_rejects_its_sets() -> None:
+    data = _x12(["BEG*00*SA*PO1**20260110", "PO1*1*1*EA*1", "CTT*1"]).replace(b"IEA*1*000000001", b"IEA*1*000000009")
+    (error,) = translate_bytes(data).errors
+    assert error.codes == ["TA105:001"] and error.source is not None and error.source.set_control == "0001"

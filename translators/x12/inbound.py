@@ -32,9 +32,9 @@ from translators.result import Source, Translated, TranslationError, Translation
 
 from . import MAPPINGS, MappingError, to_canonical
 
-Checker = Callable[[TransactionSet], SetResult]
-
 __all__ = ["translate_x12", "translate_set", "set_error_codes", "REQUIRED"]
+
+Checker = Callable[[TransactionSet], SetResult]
 
 #: The element a canonical document cannot exist without, per type (for a precise code).
 REQUIRED: dict[str, tuple[str, int]] = {
@@ -176,7 +176,15 @@ def translate_x12(data: X12Source, *, strict_isa_widths: bool = True) -> Transla
             elif kind == "interchange_end" and verdicts.validator is None:
                 _apply_envelope(None, pending, out)
     except X12SyntaxError as exc:
-        _apply_envelope(verdicts.finish(), pending, out)
+        finished = verdicts.finish()
+        if finished is not None or verdicts.validator is None:
+            _apply_envelope(finished, pending, out)  # the error came before the next interchange began
+        else:  # inside an interchange: what was read of it cannot be accepted
+            codes = [f"TA105:{exc.ta1_code}"]
+            for _, item in pending.items:
+                if isinstance(item, Translated):
+                    item = TranslationError(f"interchange is unreadable: {exc}", item.source, codes)
+                out.errors.append(item)
         out.errors.append(TranslationError(f"unreadable X12: {exc}", None, [f"TA105:{exc.ta1_code}"]))
         return out
     _apply_envelope(verdicts.finish(), pending, out)
