@@ -116,28 +116,55 @@ def messages() -> None:
 
 
 @messages.command("list")
-def messages_list() -> None:
-    _not_built("messages list", 6)
+@click.option("--partner", help="Partner id.")
+@click.option("--number", help="PO / ASN / invoice number.")
+@click.option("--control-number", help="ISA13, GS06 or ST02 (leading zeros ignored).")
+@click.option("--correlation-id", help="Correlation id (UUID).")
+@click.option("--status", help="Derived status: received, processed, rejected, dead_letter, ...")
+@click.option("--type", "doc_type", help="Document type or transaction: order, 850, invoice, ...")
+@click.option("--direction", type=click.Choice(["in", "out"]))
+@click.option("--since", help="Received at or after (ISO date/time, UTC).")
+@click.option("--until", help="Received before (ISO date/time, UTC).")
+@click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+def messages_list(as_json: bool, **filters: object) -> None:
+    """Messages matching every filter given, newest first."""
+    from gateway.commands.messages import run_list
+
+    sys.exit(run_list(dict(filters), as_json))
 
 
 @messages.command("show")
 @click.argument("message_id")
-def messages_show(message_id: str) -> None:
-    _not_built("messages show", 6)
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def messages_show(message_id: str, as_json: bool) -> None:
+    """One message: events, deliveries, acks and the raw file one segment per line."""
+    from gateway.commands.messages import run_show
+
+    sys.exit(run_show(message_id, as_json))
 
 
 @messages.command("replay")
-def messages_replay() -> None:
-    _not_built("messages replay", 7)
+@click.argument("message_ids", nargs=-1)
+@click.option("--dead-letters", is_flag=True, help="Every message with a dead-lettered delivery.")
+@click.option("--partner", help="With --dead-letters: only this partner's.")
+@click.option("--by", default="cli", show_default=True, help="Who replays (recorded on the replayed event).")
+def messages_replay(message_ids: tuple[str, ...], dead_letters: bool, partner: str | None, by: str) -> None:
+    """Queue the replay of messages (dead-lettered deliveries are resent, the rest reprocessed)."""
+    from gateway.commands.messages import run_replay
+
+    sys.exit(run_replay(message_ids, dead_letters, partner, by))
 
 
 @cli.command()
-@click.option("--partner")
-@click.option("--since")
-@click.option("--export", type=click.Path(dir_okay=False))
+@click.option("--partner", help="Only this partner's POs.")
+@click.option("--since", help="Orders recorded at or after this ISO date/time (UTC).")
+@click.option("--export", type=click.Path(dir_okay=False), help="Also write one CSV row per PO line here.")
 def reconcile(partner: str | None, since: str | None, export: str | None) -> None:
-    """Three-way match PO <-> ASN <-> invoice."""
-    _not_built("reconcile", 8)
+    """Three-way match PO <-> ASN <-> invoice; exit 1 when any line is an exception."""
+    from gateway.commands.reconcile import run
+
+    sys.exit(run(partner, since, export))
 
 
 @cli.group()

@@ -17,6 +17,7 @@ Definitions operations asked for:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import statistics
 import uuid
 from collections import Counter, defaultdict
@@ -26,12 +27,23 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from gateway.http.api import ack_json, message_json
 from gateway.reconcile_query import is_erp_sink
-from gateway.store import Acknowledgement, Delivery, DeliveryState, Document, Event, Message, search_messages
+from gateway.store import (
+    Acknowledgement,
+    Delivery,
+    DeliveryState,
+    Document,
+    Event,
+    Message,
+    history,
+    search_messages,
+)
 from gateway.store.types import utcnow
+from gateway.views import parsed_view
 from partners.registry import Registry
 
-__all__ = ["Overview", "overview", "WINDOWS", "FAILED_STATES"]
+__all__ = ["Overview", "overview", "message_detail", "message_json", "WINDOWS", "FAILED_STATES"]
 
 WINDOWS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7), "30d": dt.timedelta(days=30)}
 FAILED_STATES = ("rejected", "dead_letter", "document_rejected", "rejected_by_partner")
@@ -325,3 +337,56 @@ def kpis(session: Session, partner: str | None, since: dt.datetime) -> dict[str,
         "touchless_rate": untouched / len(orders) if orders else None,
         "orders": len(orders),
     }
+
+
+def message_detail(session: Session, message: Message) -> dict[str, Any]:
+    """Everything the message page (and ``edigw messages show``) shows about one message."""
+    detail = message_json(session, message)
+    docs = session.scalars(select(Document).where(Document.message_id == message.id)).all()
+    detail["documents"] = [
+        {
+            "id": str(d.id),
+            "type": d.doc_type,
+            "transaction": d.transaction,
+            "number": d.number,
+            "controls": "/".join(c for c in (d.interchange_control, d.group_control, d.set_control) if c),
+            "canonical": json.dumps(d.canonical, indent=2, sort_keys=False) if d.canonical is not None else None,
+            "findings": json.dumps(d.findings, indent=2) if d.findings else None,
+        }
+        for d in docs
+    ]
+    doc_ids = [d.id for d in docs]
+    deliveries = session.scalars(select(Delivery).where(Delivery.document_id.in_(doc_ids))).all() if doc_ids else []
+    numbers = {d.id: d.number or d.doc_type for d in docs}
+    detail["deliveries"] = [
+        {
+            "document": numbers.get(v.document_id),
+            "sink": v.sink,
+            "state": v.state,
+            "attempts": v.attempts,
+            "error": v.last_error,
+            "updated_at": v.updated_at,
+        }
+        for v in deliveries
+    ]
+    acks = session.scalars(
+        select(Acknowledgement)
+        .where((Acknowledgement.related_message_id == message.id) | (Acknowledgement.message_id == message.id))
+        .order_by(Acknowledgement.created_at)
+    ).all()
+    detail["acks"] = [ack_json(a) for a in acks]
+    detail["events"] = [
+        {"state": e.state, "at": e.at, "detail": json.dumps(e.detail) if e.detail else "", "document": e.document_id}
+        for e in history(session, message.id)
+    ]
+    view = parsed_view(message.raw)
+    if view.get("segments") is not None:
+        sep = "*"
+        detail["pretty"] = "\n".join(sep.join(segment) for segment in view["segments"])
+    else:
+        detail["pretty"] = view.get("text") or message.raw[:200_000].decode("utf-8", "replace")
+    detail["parse_error"] = view.get("error")
+    detail["findings"] = [
+        e for e in detail["events"] if e["state"] in ("rejected", "document_rejected", "warning", "dead_letter")
+    ]
+    return detail

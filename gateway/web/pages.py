@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
-import json
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,18 +17,15 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.http.api import ack_json, message_json
 from gateway.http.auth import PRINCIPAL, allowed, lookup_token, lookup_token_id, scope
 from gateway.http.keys import RUNTIME
 from gateway.reconcile import Status, summarize, write_csv
 from gateway.reconcile_query import reconcile_store, registry_tolerances
 from gateway.replay import replay_message
 from gateway.runtime import Runtime
-from gateway.store import Acknowledgement, Delivery, Document, Message, history, search_messages
-from gateway.views import parsed_view
+from gateway.store import Message, search_messages
 from gateway.web import charts, data
 from gateway.web.keys import SESSION, SIGNER, TEMPLATES
 from gateway.web.session import COOKIE, LOGIN_COOKIE, MAX_AGE
@@ -230,7 +226,7 @@ async def messages(request: web.Request) -> web.Response:
     def run(session: Session) -> list[dict[str, Any]]:
         if errors or (limit_to and q["partner"] not in ("", limit_to)):
             return []
-        return [message_json(session, m, detail=True) for m in search_messages(session, **filters)]
+        return [data.message_json(session, m, detail=True) for m in search_messages(session, **filters)]
 
     found = await _db(request, run)
     runtime: Runtime = request.app[RUNTIME]
@@ -242,55 +238,7 @@ def _message_detail(session: Session, request: web.Request, message_id: uuid.UUI
     message = session.get(Message, message_id)
     if message is None or not allowed(request, message.partner_id):
         return None
-    detail = message_json(session, message)
-    docs = session.scalars(select(Document).where(Document.message_id == message.id)).all()
-    detail["documents"] = [
-        {
-            "id": str(d.id),
-            "type": d.doc_type,
-            "transaction": d.transaction,
-            "number": d.number,
-            "controls": "/".join(c for c in (d.interchange_control, d.group_control, d.set_control) if c),
-            "canonical": json.dumps(d.canonical, indent=2, sort_keys=False) if d.canonical is not None else None,
-            "findings": json.dumps(d.findings, indent=2) if d.findings else None,
-        }
-        for d in docs
-    ]
-    doc_ids = [d.id for d in docs]
-    deliveries = session.scalars(select(Delivery).where(Delivery.document_id.in_(doc_ids))).all() if doc_ids else []
-    numbers = {d.id: d.number or d.doc_type for d in docs}
-    detail["deliveries"] = [
-        {
-            "document": numbers.get(v.document_id),
-            "sink": v.sink,
-            "state": v.state,
-            "attempts": v.attempts,
-            "error": v.last_error,
-            "updated_at": v.updated_at,
-        }
-        for v in deliveries
-    ]
-    acks = session.scalars(
-        select(Acknowledgement)
-        .where((Acknowledgement.related_message_id == message.id) | (Acknowledgement.message_id == message.id))
-        .order_by(Acknowledgement.created_at)
-    ).all()
-    detail["acks"] = [ack_json(a) for a in acks]
-    detail["events"] = [
-        {"state": e.state, "at": e.at, "detail": json.dumps(e.detail) if e.detail else "", "document": e.document_id}
-        for e in history(session, message.id)
-    ]
-    view = parsed_view(message.raw)
-    if view.get("segments") is not None:
-        sep = "*"
-        detail["pretty"] = "\n".join(sep.join(segment) for segment in view["segments"])
-    else:
-        detail["pretty"] = view.get("text") or message.raw[:200_000].decode("utf-8", "replace")
-    detail["parse_error"] = view.get("error")
-    detail["findings"] = [
-        e for e in detail["events"] if e["state"] in ("rejected", "document_rejected", "warning", "dead_letter")
-    ]
-    return detail
+    return data.message_detail(session, message)
 
 
 def _message_id(request: web.Request) -> uuid.UUID:
