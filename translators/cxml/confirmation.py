@@ -62,6 +62,8 @@ def read_confirmation(request: Element) -> PoAck:
     po_number = (reference.get("orderID") or "").strip()
     if not po_number:
         raise CxmlDataError("OrderReference@orderID is missing", reference)
+    if not (header.get("type") or "").strip():
+        raise CxmlDataError("ConfirmationHeader@type is missing (accept, reject, detail, ...)", header)
     ext: dict[str, Any] = {}
     doc_ref = reference.find("DocumentReference")
     if doc_ref is not None and doc_ref.get("payloadID"):
@@ -95,7 +97,7 @@ def _read_item_lines(item: Element, doc_ext: dict[str, Any]) -> list[PoAckLine]:
     for status in item.iterfind("ConfirmationStatus"):
         ext: dict[str, Any] = {}
         price, currency = read_money(status.find("UnitPrice"))
-        if currency and "currency" not in doc_ext:
+        if price is not None and currency and "currency" not in doc_ext:
             doc_ext["currency"] = currency
         item_in = status.find("ItemIn")
         id_el = item_in.find("ItemID") if item_in is not None else None
@@ -182,7 +184,7 @@ def _write_item(request: Element, line_number: str | None, lines: list[PoAckLine
         )
         sub(status, "UnitOfMeasure", line.uom or "")
         if _needs_item_in(line.item, first.item):
-            item_in = sub(status, "ItemIn", quantity=fmt_decimal(line.quantity) or "0", lineNumber=line_number)
+            item_in = sub(status, "ItemIn", quantity=fmt_decimal(line.quantity), lineNumber=line_number)
             write_item_id(item_in, line.item, ext)
             detail = sub(item_in, "ItemDetail")
             write_description(detail, line.item)

@@ -146,7 +146,7 @@ def read_invoice(request: Element) -> Invoice:
         invoice_date=read_date(header, "invoiceDate", ext, "invoice_date"),
         po_number=first_order.get("po_number"),
         po_date=to_date(first_order.get("po_date"), header, "orderDate"),
-        purpose=INVOICE_PURPOSE.read(header.get("purpose")),
+        purpose=INVOICE_PURPOSE.read(header.get("purpose") or "standard"),  # what the writer assumes too
         currency=currency,
         terms=terms,
         lines=lines,
@@ -312,13 +312,16 @@ def write_invoice(parent: Element, invoice: Invoice) -> None:
         "payload_id": ext.get("order_payload_id"),
     }
     header_ref = {k: v for k, v in header_ref.items() if v}
-    for ref, group in groupby(invoice.lines, key=lambda line: line.extensions.get("order") or header_ref):
+    groups = [
+        (ref, list(g)) for ref, g in groupby(invoice.lines, key=lambda ln: ln.extensions.get("order") or header_ref)
+    ]
+    if header_ref and (not groups or groups[0][0] != header_ref):  # the first order read is the invoice's PO
+        groups.insert(0, (header_ref, []))
+    for ref, lines in groups:
         order = sub(request, "InvoiceDetailOrder")
         _write_order_ref(sub(order, "InvoiceDetailOrderInfo"), ref)
-        for line in group:
+        for line in lines:
             _write_line(order, line, currency)
-    if not invoice.lines and header_ref:
-        _write_order_ref(sub(sub(request, "InvoiceDetailOrder"), "InvoiceDetailOrderInfo"), header_ref)
     _write_summary(request, invoice, currency)
 
 
@@ -334,7 +337,7 @@ def _write_order_ref(info: Element, ref: dict[str, Any]) -> None:
 
 def _write_line(order: Element, line: InvoiceLine, currency: str | None) -> None:
     ext = line.extensions
-    el = sub(order, "InvoiceDetailItem", invoiceLineNumber=line.line_number, quantity=fmt_decimal(line.quantity) or "0")
+    el = sub(order, "InvoiceDetailItem", invoiceLineNumber=line.line_number, quantity=fmt_decimal(line.quantity))
     sub(el, "UnitOfMeasure", line.uom or "")
     write_money(el, "UnitPrice", line.unit_price, currency)
     reference = sub(
@@ -403,10 +406,12 @@ def _write_summary(request: Element, invoice: Invoice, currency: str | None) -> 
         mods = sub(summary, "InvoiceHeaderModifications")
         for charge in others:
             mod = sub(mods, "Modification")
-            if charge.type == "charge":
-                write_money(mod, "AdditionalCost", charge.amount or Decimal(0), currency)
-            else:
-                write_money(sub(mod, "AdditionalDeduction"), "DeductionAmount", charge.amount or Decimal(0), currency)
+            holder = (
+                sub(mod, "AdditionalCost")
+                if charge.type == "charge"
+                else sub(sub(mod, "AdditionalDeduction"), "DeductionAmount")
+            )
+            sub(holder, "Money", fmt_decimal(charge.amount), currency=currency or "")
             detail = sub(mod, "ModificationDetail", name=charge.code or "")
             if charge.description is not None:
                 sub(detail, "Description", charge.description, **{_XML_LANG: LANG})

@@ -123,7 +123,7 @@ def read_order(request: Element) -> Order:
     return Order(
         po_number=po_number,
         po_date=read_date(header, "orderDate", ext, "po_date"),
-        purpose=OPERATION.read(header.get("type")),
+        purpose=OPERATION.read(header.get("type") or "new"),  # the DTD default
         order_type=ORDER_TYPE.read(header.get("orderType")),
         currency=currency,
         requested_delivery_date=read_date(header, "requestedDeliveryDate", ext, "requested_delivery_date"),
@@ -225,7 +225,7 @@ def _write_line(request: Element, line: OrderLine, currency: str | None) -> None
     item = sub(
         request,
         "ItemOut",
-        quantity=fmt_decimal(line.quantity) or "0",
+        quantity=fmt_decimal(line.quantity),
         lineNumber=line.line_number,
         requestedDeliveryDate=write_date(line.requested_delivery_date, ext, "requested_delivery_date"),
     )

@@ -168,11 +168,11 @@ def write_ship_notice(parent: Element, notice: ShipNotice) -> None:
     for party in slotted(notice, _SLOTS):
         write_contact(header, party)
     write_comments(header, ext.get("notes") or [], ext)
-    if notice.packaging_code or notice.weight is not None:
+    if notice.packaging_code or notice.weight is not None or notice.weight_uom:
         packaging = sub(header, "Packaging")
         if notice.packaging_code:
             sub(packaging, "PackagingCode", notice.packaging_code)
-        if notice.weight is not None:
+        if notice.weight is not None or notice.weight_uom:
             weight = sub(packaging, "Dimension", quantity=fmt_decimal(notice.weight), type=_WEIGHT)
             sub(weight, "UnitOfMeasure", notice.weight_uom or "")
     write_unmapped(header, ext)
@@ -209,7 +209,7 @@ def _write_portion(request: Element, order: ShipOrder) -> None:
 
 def _write_item(portion: Element, item: ShipItem, sscc: str | None) -> None:
     ext = item.extensions
-    el = sub(portion, "ShipNoticeItem", quantity=fmt_decimal(item.quantity_shipped) or "0", lineNumber=item.line_number)
+    el = sub(portion, "ShipNoticeItem", quantity=fmt_decimal(item.quantity_shipped), lineNumber=item.line_number)
     write_item_id(el, item.item, ext)
     if item.item.description or item.item.other_ids or item.item.gtin or ext.get("manufacturer_name"):
         detail = sub(el, "ShipNoticeItemDetail")
