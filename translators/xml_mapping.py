@@ -162,7 +162,15 @@ class MappingSpec(_Spec):
                 raise ValueError(f"{where}: bad XPath {expr!r}: {exc}") from None
             return xpath
 
+        def check_keys(node: _NodeSpec, where: str) -> None:
+            paths = [k.removesuffix("[]") for k in (*node.fields, *node.lists)]
+            for path in paths:
+                clash = next((p for p in paths if p.startswith(path + ".")), None)
+                if clash is not None:
+                    raise ValueError(f"{where}: {path!r} and {clash!r} cannot both be set (one holds the other)")
+
         def walk(node: _NodeSpec, where: str) -> None:
+            check_keys(node, where)
             for key, spec in node.fields.items():
                 if spec.xpath is not None:
                     spec._compiled = compile_(spec.xpath, f"{where}.{key}")

@@ -136,6 +136,7 @@ def test_unmatched_root_and_hostile_xml_are_errors() -> None:
         ({"fields": {"po_number": {"xpath": "p:No", "value": "x"}}}, "exactly one of 'xpath' or 'value'"),
         ({"type": "catalog"}, "type"),
         ({"colour": "blue"}, "Extra inputs are not permitted"),
+        ({"fields": {"po_number": "p:No", "buyer": "p:B", "buyer.name": "p:N"}}, "'buyer' and 'buyer.name' cannot"),
     ],
 )
 def test_bad_mappings_fail_validation(change: dict, words: str) -> None:
