@@ -64,7 +64,9 @@ def _cxml(doc_type: str, documents: list[dict[str, Any]], partner_id: str) -> by
         raise ValueError(f"partner {partner_id!r} has no cXML credentials to address the document to")
     to = tuple(Credential(c.domain, c.identity) for c in profile.identities.cxml)
     ours = Credential("NetworkID", "EDIGW")
-    options = CxmlOptions(from_=(ours,), to=to, sender=ours)
+    transport = profile.transports.cxml
+    mode = transport.deployment_mode if transport is not None else "production"
+    options = CxmlOptions(from_=(ours,), to=to, sender=ours, deployment_mode=mode)
     if len(documents) != 1:
         raise ValueError("cXML carries one document per message; FILE.json holds " + str(len(documents)))
     return render_cxml(doc_type, documents[0], options=options)
