@@ -38,6 +38,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import types
+import typing
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -169,14 +171,15 @@ class MappingSpec(_Spec):
                 if clash is not None:
                     raise ValueError(f"{where}: {path!r} and {clash!r} cannot both be set (one holds the other)")
 
-        def walk(node: _NodeSpec, where: str) -> None:
+        def walk(node: _NodeSpec, model: Any, where: str) -> None:
             check_keys(node, where)
             for key, spec in node.fields.items():
+                _target(model, key, f"{where}.{key}")
                 if spec.xpath is not None:
                     spec._compiled = compile_(spec.xpath, f"{where}.{key}")
             for key, sub in node.lists.items():
                 sub._compiled = compile_(sub.xpath, f"{where}.{key}")
-                walk(sub, f"{where}.{key}")
+                walk(sub, _target(model, key, f"{where}.{key}"), f"{where}.{key}")
 
         for index, doc in enumerate(self.documents):
             where = f"documents[{index}]"
@@ -184,8 +187,29 @@ class MappingSpec(_Spec):
             doc._each = compile_(doc.each, f"{where}.each")
             if doc.control is not None and doc.control.xpath is not None:
                 doc.control._compiled = compile_(doc.control.xpath, f"{where}.control")
-            walk(doc, where)
+            walk(doc, DOCUMENT_TYPES[doc.type], where)
         return self
+
+
+def _target(model: Any, dotted: str, where: str) -> Any:
+    """What ``dotted`` names inside ``model`` (a model class; ``None`` below a free-form dict), so typos fail early."""
+    for part in dotted.removesuffix("[]").split("."):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None  # extensions, other_ids, contacts: any key goes
+        field = model.model_fields.get(part)
+        if field is None:
+            raise ValueError(f"{where}: {model.__name__} has no field {part!r}")
+        model = _unwrap(field.annotation)
+    return model
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``Party | None`` -> Party, ``list[OrderLine]`` -> OrderLine, ``dict[...]`` -> None."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    if typing.get_origin(annotation) is list:
+        annotation = typing.get_args(annotation)[0]
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 def load_mapping(path: Path | str) -> MappingSpec:

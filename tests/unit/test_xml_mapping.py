@@ -136,6 +136,9 @@ def test_unmatched_root_and_hostile_xml_are_errors() -> None:
         ({"fields": {"po_number": {"xpath": "p:No", "value": "x"}}}, "exactly one of 'xpath' or 'value'"),
         ({"type": "catalog"}, "type"),
         ({"colour": "blue"}, "Extra inputs are not permitted"),
+        ({"fields": {"po_numbr": "p:No"}}, "Order has no field 'po_numbr'"),
+        ({"fields": {"ship_to.adress.city": "p:C"}}, "Party has no field 'adress'"),
+        ({"lists": {"lines": {"xpath": "p:L", "fields": {"item.part": "p:P"}}}}, "Item has no field 'part'"),
         ({"fields": {"po_number": "p:No", "buyer": "p:B", "buyer.name": "p:N"}}, "'buyer' and 'buyer.name' cannot"),
     ],
 )
