@@ -1,7 +1,12 @@
 """``edigw translate FILE [--partner ID]``: canonical JSON of every document on stdout.
 
+With ``--partner`` the partner's rules (required fields, code and item cross-references,
+defaults) are applied as the pipeline applies them, so the output is what its sinks
+would receive; a rule failure is an error like a rejected set.
+
 Exit 0 when every set translated, 1 when any was rejected (the good ones are still
-printed), 2 when the file cannot be read or is neither X12 nor XML.
+printed), 2 when the file cannot be read, is neither X12 nor XML, or the partner is
+unknown.
 """
 
 from __future__ import annotations
@@ -11,9 +16,19 @@ import sys
 import click
 
 from translators.canonical import to_json
+from translators.result import TranslationResult
 from translators.translate import UnknownFormat, translate_bytes
 
 __all__ = ["run"]
+
+
+def _with_partner_rules(result: TranslationResult, partner: str) -> TranslationResult:
+    from partners.registry import Registry
+    from translators.pipeline import route_documents
+
+    registry = Registry.load()
+    routed, errors = route_documents(result, registry.get(partner), registry.xref(partner))
+    return TranslationResult([r.item for r in routed], errors)
 
 
 def run(path: str, partner: str | None = None) -> int:
@@ -28,5 +43,13 @@ def run(path: str, partner: str | None = None) -> int:
     except UnknownFormat as exc:
         click.echo(f"edigw translate: {path}: {exc}", err=True)
         return 2
+    if partner is not None:
+        from partners.errors import PartnerError
+
+        try:
+            result = _with_partner_rules(result, partner)
+        except PartnerError as exc:
+            click.echo(f"edigw translate: partner {partner!r}: {exc}", err=True)
+            return 2
     sys.stdout.write(to_json(result.as_dict()) + "\n")
     return 1 if result.errors else 0

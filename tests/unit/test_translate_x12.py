@@ -189,6 +189,8 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     junk = tmp_path / "junk.txt"
     junk.write_text("not edi")
     assert _cli("translate", str(junk)).returncode == 2
+    sample = SAMPLES / "x12" / "850" / "bigbox_4010_cancel.edi"
+    assert _cli("translate", str(sample), "--partner", "no-such-partner").returncode == 2
     bad = tmp_path / "bad.edi"
     good = _x12(["BEG*00*SA*PO2**20260101", "PO1*1*1*EA*1", "CTT*1"], ctrl=2)
     bad.write_bytes(_x12(["BEG*00*SA*PO1**20261340", "PO1*1*1*EA*1", "CTT*1"]) + good)
