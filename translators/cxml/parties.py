@@ -113,14 +113,14 @@ def slotted(doc: Any, slots: dict[str, str]) -> list[Party]:
 # -- writing -------------------------------------------------------------------------
 
 
-def _write_phone(parent: Element, tag: str, value: str) -> None:
+def _write_phone(parent: Element, tag: str, value: str, country: str | None) -> None:
     holder = sub(parent, tag)
     number = sub(holder, "TelephoneNumber")
     tokens = value.split()
     extension = tokens.pop()[1:] if len(tokens) > 1 and tokens[-1].startswith("x") else None
     cc = tokens.pop(0)[1:] if tokens and tokens[0].startswith("+") else ""
     area = tokens.pop(0) if len(tokens) > 1 else ""
-    sub(number, "CountryCode", cc, isoCountryCode="")
+    sub(number, "CountryCode", cc, isoCountryCode=country or "")
     sub(number, "AreaOrCityCode", area)
     sub(number, "Number", " ".join(tokens))
     if extension:
@@ -151,7 +151,7 @@ def _write_body(el: Element, party: Party) -> None:
     for tag, key in _CHANNELS:
         if value := channels.get(key):
             if tag in ("Phone", "Fax"):
-                _write_phone(el, tag, value)
+                _write_phone(el, tag, value, party.address.country if party.address else None)
             else:
                 sub(el, tag, value)
 
