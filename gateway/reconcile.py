@@ -27,6 +27,7 @@ __all__ = [
     "LineResult",
     "reconcile_po",
     "summarize",
+    "has_status",
     "write_csv",
     "CSV_FIELDS",
 ]
@@ -257,19 +258,30 @@ def _exceptions(line: LineResult, tolerance: Tolerance, posted: list[bool]) -> l
         if tolerance.quantity_ok(basis, line.invoiced_quantity) > 0:
             found.add(Status.OVER_INVOICED)
         ordered_price, invoiced_price = line.ordered_price, line.invoiced_price
-        if ordered_price is not None and invoiced_price is not None:
-            found |= set() if tolerance.price_ok(ordered_price, invoiced_price) else {Status.PRICE_VARIANCE}
+        priced = ordered_price is not None and invoiced_price is not None
+        if priced and not tolerance.price_ok(ordered_price, invoiced_price):  # type: ignore[arg-type]
+            found.add(Status.PRICE_VARIANCE)
         if posted and not all(posted):
             found.add(Status.INVOICE_NOT_POSTED)
     return [s for s in EXCEPTIONS if s in found]
 
 
-def summarize(results: Iterable[LineResult]) -> dict[str, int]:
-    """Count of lines per status, every status present (zeros included) for stable output."""
+def summarize(results: Iterable[LineResult], every_exception: bool = False) -> dict[str, int]:
+    """Count of lines per status, every status present (zeros included) for stable output.
+
+    With ``every_exception`` a line counts under each of its exceptions, not only the
+    first (finance filtering "invoice_not_posted" wants the short-shipped line too).
+    """
     counts = {s.value: 0 for s in Status}
     for result in results:
-        counts[result.status.value] += 1
+        for status in result.exceptions if every_exception and result.exceptions else [result.status]:
+            counts[status.value] += 1
     return counts
+
+
+def has_status(result: LineResult, status: str) -> bool:
+    """The line is ``status`` (matched) or has it among its exceptions."""
+    return result.status.value == status or status in {e.value for e in result.exceptions}
 
 
 #: Columns of the CSV export (``edigw reconcile --export``, the dashboard's download): one row per PO line.

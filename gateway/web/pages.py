@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gateway.http.auth import PRINCIPAL, allowed, lookup_token, lookup_token_id, scope
 from gateway.http.keys import RUNTIME
-from gateway.reconcile import Status, summarize, write_csv
+from gateway.reconcile import Status, has_status, summarize, write_csv
 from gateway.reconcile_query import reconcile_store, registry_tolerances
 from gateway.replay import replay_message
 from gateway.runtime import Runtime
@@ -98,7 +98,8 @@ def _same_origin(request: web.Request) -> bool:
 
 def _safe_next(value: str | None) -> str:
     """Only local paths: a login link must not bounce to another site."""
-    return value if value and value.startswith("/") and not value.startswith("//") else "/"
+    local = value and value.startswith("/") and not value.startswith(("//", "/\\"))
+    return value if local else "/"  # type: ignore[return-value]
 
 
 def page(handler: Handler) -> Handler:
@@ -300,8 +301,8 @@ async def _reconcile(request: web.Request) -> tuple[dict[str, str], list[Any], l
 @page
 async def reconciliation(request: web.Request) -> web.Response:
     q, lines, errors = await _reconcile(request)
-    counts = summarize(lines)
-    shown = [line for line in lines if not q["status"] or line.status.value == q["status"]]
+    counts = summarize(lines, every_exception=True)
+    shown = [line for line in lines if not q["status"] or has_status(line, q["status"])]
     runtime: Runtime = request.app[RUNTIME]
     partners = [p.id for p in runtime.registry if scope(request) in (None, p.id)]
     return _render(
@@ -322,7 +323,7 @@ async def reconciliation(request: web.Request) -> web.Response:
 async def reconciliation_csv(request: web.Request) -> web.Response:
     q, lines, _ = await _reconcile(request)
     out = io.StringIO()
-    write_csv([line for line in lines if not q["status"] or line.status.value == q["status"]], out)
+    write_csv([line for line in lines if not q["status"] or has_status(line, q["status"])], out)
     return web.Response(
         text=out.getvalue(),
         content_type="text/csv",

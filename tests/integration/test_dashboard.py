@@ -87,6 +87,8 @@ def test_pages_need_a_login_and_the_cookie_is_strict_and_opaque(gw: tuple[Runnin
     status, headers, _ = browser.request("GET", "/messages?number=PO-1001")
     assert status == 303 and headers["Location"].startswith("/login?next=")
     assert browser.login("edigw_nope_nope") == 401
+    _, _, page = browser.request("GET", "/login?next=//evil.example/x")
+    assert 'name="next" value="/"' in page  # never bounce to another site after login
     admin = token(gateway)
     browser = Browser(gateway)
     assert browser.login(admin) == 303
@@ -178,6 +180,10 @@ def test_reconciliation_api_and_page(gw: tuple[RunningGateway, Seeded]) -> None:
     browser.login(admin)
     _, _, page = browser.request("GET", "/reconciliation?status=price_variance")
     assert "PO-1001" in page and "11.75" in page and "PO-2001</a>" not in page
+    _, _, page = browser.request("GET", "/reconciliation?status=invoice_not_posted")
+    assert "PO-3001</a>" in page and "PO-1001</a>" not in page  # its first exception is short_shipped
+    _, _, csv_text = browser.request("GET", "/reconciliation.csv?status=invoice_not_posted")
+    assert [row.split(",")[1] for row in csv_text.splitlines()[1:]] == ["PO-3001"]
 
 
 def test_overview_numbers(gw: tuple[RunningGateway, Seeded]) -> None:

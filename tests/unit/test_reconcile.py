@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gateway.reconcile import EXCEPTIONS, InvoiceDoc, Status, Tolerance, reconcile_po, summarize
+from gateway.reconcile import EXCEPTIONS, InvoiceDoc, Status, Tolerance, has_status, reconcile_po, summarize
 
 D = Decimal
 
@@ -173,3 +173,19 @@ def test_profile_reconciliation_section_is_optional_with_defaults() -> None:
         Reconciliation.model_validate({"quantity": 5})
     docs = Documents.model_validate({"inbound": [{"transaction": "850", "version": "004010"}], "silent_alert_hours": 6})
     assert docs.silent_alert_hours == 6
+
+
+def test_summaries_by_first_status_or_every_exception() -> None:
+    results = reconcile_po(
+        order(("1", "A", "10", "2"), ("2", "B", "1", "1")),
+        [asn(("1", "A", "8"), ("2", "B", "1"))],
+        [invoice(("1", "A", "8", "2"), ("2", "B", "1", "1"), posted=False)],
+    )
+    assert [r.exceptions for r in results] == [
+        [Status.SHORT_SHIPPED, Status.INVOICE_NOT_POSTED],
+        [Status.INVOICE_NOT_POSTED],
+    ]
+    assert summarize(results)["invoice_not_posted"] == 1
+    assert summarize(results, every_exception=True)["invoice_not_posted"] == 2
+    assert [has_status(r, "invoice_not_posted") for r in results] == [True, True]
+    assert not has_status(results[0], "matched")
