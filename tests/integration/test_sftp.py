@@ -1,4 +1,4 @@
-"""SFTP poller and pusher against a real OpenSSH sshd on loopback (tests/support/sshd.py)."""
+"""SFTP poller and pusher against a real OpenSSH sshd on loopback (samples/simulators/sshd.py)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from gateway.transports import (
     create_lease_table,
     open_sftp,
 )
-from tests.support.sshd import CuttingRelay, SshdServer, sshd_unavailable, start_sshd
+from samples.simulators.sshd import CuttingRelay, SshdServer, sshd_unavailable, start_sshd
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from gateway.transports.sftp import check_remote_name, remote_path
 from gateway.transports.sftp_hostkey import normalize_fingerprint
 from partners.registry import load_profile
 from tests.conftest import SAMPLES
-from tests.support.sshd import write_ed25519_key
+from samples.simulators.sshd import write_ed25519_key
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ The server runs in the foreground (``-D -e``) as our child with a throwaway ed25
 host key and an authorized client key made at start, a config of its own in a temp
 folder (internal-sftp, public key only), and a free 127.0.0.1 port. The temp folder is
 also the working area: tests create files there directly and reach them over SFTP by
-absolute path. ``/usr/sbin/sshd`` comes from ``scripts/setup-system.sh``.
+absolute path. ``/usr/sbin/sshd`` comes from ``scripts/setup-system.sh``. Used by the SFTP tests and by
+``edigw demo`` (the SFTP partner leg), hence here rather than under ``tests/``.
 """
 
 from __future__ import annotations
