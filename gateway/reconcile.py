@@ -239,6 +239,12 @@ def reconcile_po(
     return out
 
 
+def _price_variance(line: LineResult, tolerance: Tolerance) -> bool:
+    if line.ordered_price is None or line.invoiced_price is None:
+        return False
+    return not tolerance.price_ok(line.ordered_price, line.invoiced_price)
+
+
 def _exceptions(line: LineResult, tolerance: Tolerance, posted: list[bool]) -> list[Status]:
     found: set[Status] = set()
     ordered = line.ordered_quantity or Decimal(0)
@@ -257,9 +263,7 @@ def _exceptions(line: LineResult, tolerance: Tolerance, posted: list[bool]) -> l
         basis = line.shipped_quantity if line.shipped_quantity is not None else ordered
         if tolerance.quantity_ok(basis, line.invoiced_quantity) > 0:
             found.add(Status.OVER_INVOICED)
-        ordered_price, invoiced_price = line.ordered_price, line.invoiced_price
-        priced = ordered_price is not None and invoiced_price is not None
-        if priced and not tolerance.price_ok(ordered_price, invoiced_price):  # type: ignore[arg-type]
+        if _price_variance(line, tolerance):
             found.add(Status.PRICE_VARIANCE)
         if posted and not all(posted):
             found.add(Status.INVOICE_NOT_POSTED)

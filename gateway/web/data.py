@@ -262,10 +262,13 @@ def _done_at(session: Session, documents: list[Document]) -> dict[uuid.UUID, dt.
     for event in session.scalars(
         select(Event).where(Event.document_id.in_(ids), Event.state.in_(("built", "delivered"))).order_by(Event.id)
     ):
+        document_id = event.document_id
+        if document_id is None:
+            continue
         if event.state == "delivered":
-            out.setdefault(event.document_id, event.at)  # type: ignore[arg-type]
+            out.setdefault(document_id, event.at)
         elif event.detail and event.detail.get("outbound_message"):
-            outbound[uuid.UUID(event.detail["outbound_message"])] = event.document_id  # type: ignore[assignment]
+            outbound[uuid.UUID(event.detail["outbound_message"])] = document_id
     if outbound:
         for event in session.scalars(
             select(Event).where(Event.message_id.in_(list(outbound)), Event.state == "sent").order_by(Event.id)

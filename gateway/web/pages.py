@@ -98,8 +98,9 @@ def _same_origin(request: web.Request) -> bool:
 
 def _safe_next(value: str | None) -> str:
     """Only local paths: a login link must not bounce to another site."""
-    local = value and value.startswith("/") and not value.startswith(("//", "/\\"))
-    return value if local else "/"  # type: ignore[return-value]
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/"
 
 
 def page(handler: Handler) -> Handler:
