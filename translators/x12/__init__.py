@@ -13,9 +13,9 @@ from typing import Any
 from edi.x12.model import Segment, TransactionSet
 from translators.canonical import DOCUMENT_TYPES, Document, dump
 
+from .core import MappingError
 from .document import FlatDocument
 from .invoice import INVOICE
-from .mapping import MappingError
 from .order import ORDER
 from .po_ack import PO_ACK
 from .ship_notice import SHIP_NOTICE, ShipNoticeMapping

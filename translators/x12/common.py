@@ -5,7 +5,8 @@ from __future__ import annotations
 from edi.x12.model import Segment
 
 from .codes import PURPOSE, PURPOSE_ALIASES
-from .mapping import Elements, F, Qualified
+from .core import F
+from .mapping import Elements, Qualified
 from .values import codes
 
 __all__ = ["PURPOSE_CODES", "currency", "TERMS", "DESCRIPTION", "line_count", "describe_terms"]

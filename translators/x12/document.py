@@ -15,22 +15,10 @@ from pydantic import BaseModel
 
 from edi.x12.model import Segment
 
-from .mapping import (
-    Contacts,
-    Ctx,
-    Data,
-    Elements,
-    F,
-    Lines,
-    MappingError,
-    Qualified,
-    Spec,
-    apply,
-    ordered,
-    raw_blocks,
-    raw_segments,
-    spec_index,
-)
+from .core import Ctx, Data, F, MappingError, Spec
+from .mapping import Elements, Qualified, apply, spec_index
+from .raw import ordered, raw_blocks, raw_segments
+from .repeats import Contacts, Lines
 
 __all__ = ["PARTY", "Roles", "FlatDocument", "PartyReader", "write_party", "write_parties", "sequence"]
 

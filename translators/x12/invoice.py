@@ -10,8 +10,10 @@ from translators.canonical import Invoice
 
 from .codes import CHARGE_CODE_ALIASES, CHARGE_TYPE
 from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count
+from .core import F
 from .document import FlatDocument, Roles, sequence
-from .mapping import Elements, F, ListOf, Qualified
+from .mapping import Elements, Qualified
+from .repeats import ListOf
 from .values import DATE, DECIMAL, IMPLIED2, Conv, codes
 
 __all__ = ["INVOICE"]

@@ -6,8 +6,10 @@ from translators.canonical import Order
 
 from .codes import ORDER_TYPE
 from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count
+from .core import F
 from .document import FlatDocument, Roles, sequence
-from .mapping import Elements, F, Notes, Qualified
+from .mapping import Elements, Qualified
+from .repeats import Notes
 from .values import DATE, DECIMAL, codes
 
 __all__ = ["ORDER"]

@@ -10,8 +10,9 @@ from translators.canonical import PoAck
 
 from .codes import ACK_TYPE, ACK_TYPE_ALIASES, LINE_STATUS
 from .common import DESCRIPTION, PURPOSE_CODES, line_count
+from .core import F
 from .document import FlatDocument, Roles, sequence
-from .mapping import Elements, F, Qualified
+from .mapping import Elements, Qualified
 from .values import DATE, DECIMAL, codes
 
 __all__ = ["PO_ACK"]

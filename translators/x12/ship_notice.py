@@ -27,20 +27,10 @@ from edi.x12.model import Segment
 from translators.canonical import ShipNotice
 
 from .common import DESCRIPTION, PURPOSE_CODES
+from .core import Ctx, Data, F, MappingError
 from .document import PartyReader, Roles, sequence, write_parties
-from .mapping import (
-    Ctx,
-    Data,
-    Elements,
-    F,
-    MappingError,
-    Qualified,
-    apply,
-    keep_raw,
-    ordered,
-    raw_blocks,
-    spec_index,
-)
+from .mapping import Elements, Qualified, apply, spec_index
+from .raw import keep_raw, ordered, raw_blocks
 from .values import DATE, DECIMAL
 
 __all__ = ["SHIP_NOTICE", "ShipNoticeMapping"]
