@@ -27,12 +27,11 @@ _CHANNELS = (("Email", "email"), ("Phone", "phone"), ("Fax", "fax"), ("URL", "ur
 
 
 def _phone_text(el: Element) -> str | None:
-    number = el.find("TelephoneNumber")
+    number = next(el.iterchildren("TelephoneNumber"), None)
     if number is None:
         return text(el)
-    cc, area, local, extension = (
-        text(number.find(t)) for t in ("CountryCode", "AreaOrCityCode", "Number", "Extension")
-    )
+    parts = index(number)
+    cc, area, local, extension = (text(parts.get(t)) for t in ("CountryCode", "AreaOrCityCode", "Number", "Extension"))
     parts = [f"+{cc}" if cc else None, area, local, f"x{extension}" if extension else None]
     return " ".join(p for p in parts if p) or None
 
