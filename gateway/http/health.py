@@ -35,6 +35,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
-    response = web.Response(body=generate_latest())
+    # The store collector (gateway.metrics) queries the database: keep that off the event loop.
+    response = web.Response(body=await asyncio.to_thread(generate_latest))
     response.content_type = CONTENT_TYPE_LATEST.split(";")[0]
     return response
