@@ -171,7 +171,8 @@ ship_notices = st.builds(
     packaging_code=opt(st.sampled_from(["CTN25", "PLT94"])),
     lading_quantity=opt(st.integers(1, 999).map(Decimal)),
     orders=st.lists(ship_orders, max_size=3),
-    extensions=refs(exclude=("BM", "CN")),
+    # an 856 read from X12 always has BSN03/BSN04 (without them the writer stamps the interchange time)
+    extensions=refs(exclude=("BM", "CN")).map(lambda e: {**e, "BSN03": "20260120", "BSN04": "1430"}),
 )
 
 charges = st.builds(

@@ -12,14 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from edi.x12.control import ControlNumberAllocator
 from edi.x12.model import Delimiters, Segment
 from edi.x12.serialize import format_isa, serialize_segment
-from translators.canonical import Document
+from translators.canonical import Document, dump
 
 from . import to_segments
 
-__all__ = ["OutboundEnvelope", "SUPPORTED_VERSIONS", "build_interchange"]
+__all__ = ["OutboundEnvelope", "SUPPORTED_VERSIONS", "CREATION_STAMPS", "build_interchange"]
 
 #: GS08 prefixes we write; the ISA12 control version follows from them.
 SUPPORTED_VERSIONS = {"004010": "00401", "005010": "00501"}
@@ -60,6 +62,25 @@ class OutboundEnvelope:
         return self.delimiters or _default_delimiters(self.version)
 
 
+#: Mandatory elements with no canonical field that say when the document was made:
+#: stamped with the interchange time when a document (from another format) has none.
+CREATION_STAMPS: dict[str, tuple[str, str]] = {"ship_notice": ("BSN03", "BSN04")}
+
+
+def _stamped(doc_type: str, document: Document | dict[str, Any], now: dt.datetime) -> Document | dict[str, Any]:
+    keys = CREATION_STAMPS.get(doc_type)
+    if keys is None:
+        return document
+    data = dump(document) if isinstance(document, BaseModel) else dict(document)
+    ext = dict(data.get("extensions") or {})
+    date_key, time_key = keys
+    if date_key in ext:
+        return document
+    ext[date_key] = now.strftime("%Y%m%d")
+    ext.setdefault(time_key, now.strftime("%H%M"))
+    return {**data, "extensions": ext}
+
+
 def _join(seg: Segment, component: str) -> Segment:
     """Kept raw composites (lists) joined with the outbound component separator."""
     if all(isinstance(v, str) for v in seg):
@@ -82,7 +103,7 @@ def build_interchange(
     )
     groups: dict[str, list[tuple[str, list[Segment]]]] = {}
     for doc_type, document in documents:
-        set_id, functional_id, body = to_segments(doc_type, document)
+        set_id, functional_id, body = to_segments(doc_type, _stamped(doc_type, document, now))
         groups.setdefault(functional_id, []).append((set_id, body))
     isa13 = str(allocator.next("interchange", *pair)).zfill(9)
     isa = [
