@@ -7,6 +7,7 @@ never print made-up output.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -61,19 +62,29 @@ def render(doc_type: str, file: str, partner: str, fmt: str | None) -> None:
 @click.option("--port", type=int, default=None, help="HTTP port (default $EDIGW_PORT or 8080).")
 def serve(port: int | None) -> None:
     """Run the gateway (AS2, REST API, dashboard, SFTP pollers)."""
-    _not_built("serve", 6)
+    from gateway.commands.serve import run
+
+    sys.exit(run(port))
 
 
 @cli.command()
-def worker() -> None:
-    """Run Celery workers."""
-    _not_built("worker", 7)
+@click.option("--beat/--no-beat", default=True, help="Also run the periodic tasks (outbox relay, overdue acks).")
+@click.option("--concurrency", type=int, default=None, help="Worker processes/threads (Celery's default otherwise).")
+@click.option("--pool", type=click.Choice(["prefork", "threads", "solo"]), default=None)
+def worker(beat: bool, concurrency: int | None, pool: str | None) -> None:
+    """Run Celery workers for processing, delivery and outbound tasks."""
+    from gateway.commands.worker import run
+
+    sys.exit(run(beat, concurrency, pool))
 
 
-@cli.command()
-def demo() -> None:
-    """Run the whole flow end to end on the embedded default with simulators."""
-    _not_built("demo", 7)
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Run the whole flow end to end on the embedded default with simulators (--help for options)."""
+    # The demo spans every layer plus the simulators; it runs as its own module so the
+    # gateway layer never imports them.
+    os.execv(sys.executable, [sys.executable, "-m", "samples.demo", *ctx.args])
 
 
 @cli.group()
@@ -173,9 +184,13 @@ def tokens() -> None:
 
 
 @tokens.command("create")
-@click.option("--partner")
-def tokens_create(partner: str | None) -> None:
-    _not_built("tokens create", 6)
+@click.option("--partner", help="Limit the token to this partner's data.")
+@click.option("--name", help="A label for the token (who or what uses it).")
+def tokens_create(partner: str | None, name: str | None) -> None:
+    """Create an API token and print it (once)."""
+    from gateway.commands.tokens import create
+
+    sys.exit(create(partner, name))
 
 
 def main() -> None:

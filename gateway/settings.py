@@ -55,6 +55,8 @@ class Settings:
     outbound_mode: str = "transport"
     #: How partners and callbacks reach us (async MDN URL in outbound AS2), if public.
     public_url: str | None = None
+    #: Redis broker: seconds before a task a dead worker held is delivered again.
+    broker_visibility_timeout: int = 3600
 
     @property
     def keys_dir(self) -> Path:
@@ -82,7 +84,17 @@ class Settings:
             max_file_bytes=_size(env, "EDIGW_MAX_FILE_BYTES"),
             outbound_mode=_choice(env, "EDIGW_OUTBOUND", ("transport", "file")),
             public_url=env.get("EDIGW_PUBLIC_URL") or None,
+            broker_visibility_timeout=_int(env, "EDIGW_BROKER_VISIBILITY_TIMEOUT", 3600),
         )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name} must be a positive whole number, got {value!r}")
+    return int(value)
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

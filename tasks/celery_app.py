@@ -30,8 +30,8 @@ def make_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
-        # Redis redelivers an unacknowledged task after this; longer than any task runs.
-        broker_transport_options={"visibility_timeout": 3600} if settings.broker_url.startswith("redis") else {},
+        # Redis redelivers the unacknowledged task of a dead worker after this; longer than any task runs.
+        broker_transport_options=_transport_options(settings),
         beat_schedule={
             "relay-outbox": {"task": "edigw.relay_outbox", "schedule": 2.0},
             "overdue-acks": {"task": "edigw.check_overdue", "schedule": 60.0},
@@ -39,6 +39,12 @@ def make_celery(settings: Settings) -> Celery:
         timezone="UTC",
     )
     return app
+
+
+def _transport_options(settings: Settings) -> dict[str, int]:
+    if settings.broker_url.startswith("redis"):
+        return {"visibility_timeout": settings.broker_visibility_timeout}
+    return {}  # the SQLAlchemy transport hands every option to create_engine
 
 
 celery_app = make_celery(Settings.from_env())

@@ -23,6 +23,7 @@ from celery import Task
 from sqlalchemy.orm import Session
 
 from edi.x12.parse import parse
+from edi.x12.validate import validate
 from gateway.outbound_as2 import PermanentSendError, TransientSendError, send_as2
 from gateway.runtime import Runtime
 from gateway.sftp_service import push_to_partner
@@ -44,6 +45,7 @@ from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
 from translators.canonical import DOCUMENT_TYPES, dump
+from translators.x12.inbound import set_error_codes
 from translators.x12.outbound import envelope_from_profile, render_x12
 
 __all__ = ["build_outbound", "send_outbound", "render_for_partner", "record_outbound", "OUTBOX_DIR"]
@@ -88,12 +90,16 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
     profile = rt.registry.get(partner_id)
     model = DOCUMENT_TYPES[doc_type]
     document = dump(model.model_validate(json.loads(body, parse_float=Decimal)))
+    document.setdefault("purpose", "original")  # a business event without a purpose is an original
     number = str(document.get(_NUMBER[doc_type], "")) or None
     try:
         payload, content_type, standard = render_for_partner(rt, profile, doc_type, document)
+        problems = _own_findings(payload) if standard == "x12" else []
     except (ValueError, KeyError) as exc:
+        problems = [f"cannot render {doc_type}: {exc}"]
+    if problems:  # never send a partner X12 our own validator rejects
         with transaction(rt.sessions) as session:
-            add_event(session, event_id, State.REJECTED, {"reason": f"cannot render {doc_type}: {exc}"})
+            add_event(session, event_id, State.REJECTED, {"reason": "outbound document invalid", "findings": problems})
         return "rejected"
     controls = _controls(payload) if standard == "x12" else ("", "", "")
     with transaction(rt.sessions) as session:
@@ -132,6 +138,20 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
         add_event(session, out_id, State.BUILT, {"document": str(doc.id), "from_event": message_id})
         enqueue(session, SEND_OUTBOUND_TASK, {"message_id": str(out_id), "correlation_id": correlation_id})
     return "built"
+
+
+def _own_findings(payload: bytes) -> list[str]:
+    """Why our validator would reject what we are about to send (empty when it is fine)."""
+    findings = []
+    for result in validate(payload):
+        if result.status == "R":
+            findings.append(f"TA1 {result.note_code}")
+        for group in result.groups:
+            findings += [f"AK9 {code}" for code in group.codes]
+            for ts in group.sets:
+                if not ts.accepted:
+                    findings += [f"{ts.set_id} {ts.control_number}: {', '.join(set_error_codes(ts))}"]
+    return findings
 
 
 def _controls(payload: bytes) -> tuple[str, str, str]:

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from gateway.sftp_service import SftpService, poll_partner
 from gateway.store import Message, current_status
+from samples.simulators.sshd import SshdServer, sshd_unavailable, start_sshd
 from tests.support.gateway_server import RunningGateway, running_gateway
 from tests.support.partner_folder import copy_partners
-from samples.simulators.sshd import SshdServer, sshd_unavailable, start_sshd
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,8 @@ from gateway.transports.errors import RemoteNameRejected
 from gateway.transports.sftp import check_remote_name, remote_path
 from gateway.transports.sftp_hostkey import normalize_fingerprint
 from partners.registry import load_profile
-from tests.conftest import SAMPLES
 from samples.simulators.sshd import write_ed25519_key
+from tests.conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from edi.x12.parse import iter_sets
 from translators.canonical import DOCUMENT_TYPES, dump
 from translators.x12 import to_canonical
 from translators.x12.codes import ACK_TYPE, ITEM_ID_FIELDS, LINE_STATUS, ORDER_TYPE, PURPOSE
-from translators.x12.envelope import OutboundEnvelope, build_interchange
+from translators.x12.envelope import OutboundEnvelope, build_interchange, with_ordered_quantities
 
 text = st.from_regex(r"[A-Z0-9]([A-Z0-9 ./&-]{0,18}[A-Z0-9])?", fullmatch=True)
 code2 = st.from_regex(r"[A-Z]{2}", fullmatch=True)
@@ -227,4 +227,6 @@ def test_canonical_x12_canonical_is_identity(typed: tuple[str, dict[str, Any]], 
     (ts,) = list(iter_sets(text_out.encode()))
     again_type, again = to_canonical(ts)
     assert again_type == doc_type
-    assert dump(again) == dump(document)
+    # an 855 states the ordered quantity (PO102, kept in extensions) even when the source did not
+    expected = with_ordered_quantities(document) if doc_type == "po_ack" else document
+    assert dump(again) == (dump(expected) if not isinstance(expected, dict) else expected)

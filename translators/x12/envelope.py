@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 from edi.x12.control import ControlNumberAllocator
 from edi.x12.model import Delimiters, Segment
 from edi.x12.serialize import format_isa, serialize_segment
-from translators.canonical import Document, dump
+from translators.canonical import Document, decimal_text, dump
 
 from . import to_segments
 
@@ -68,6 +69,9 @@ CREATION_STAMPS: dict[str, tuple[str, str]] = {"ship_notice": ("BSN03", "BSN04")
 
 
 def _stamped(doc_type: str, document: Document | dict[str, Any], now: dt.datetime) -> Document | dict[str, Any]:
+    """Fill X12-required data that documents from other formats (cXML, ERP events) lack."""
+    if doc_type == "po_ack":
+        return with_ordered_quantities(document)
     keys = CREATION_STAMPS.get(doc_type)
     if keys is None:
         return document
@@ -79,6 +83,25 @@ def _stamped(doc_type: str, document: Document | dict[str, Any], now: dt.datetim
     ext[date_key] = now.strftime("%Y%m%d")
     ext.setdefault(time_key, now.strftime("%H%M"))
     return {**data, "extensions": ext}
+
+
+def with_ordered_quantities(document: Document | dict[str, Any]) -> Document | dict[str, Any]:
+    """855 PO102 (quantity ordered) is required once PO103 is written (syntax note C0302).
+
+    An 855 read from X12 keeps the ordered quantity in the line's extensions; one built
+    from an ERP confirmation only knows the acknowledged quantity, which is then the best
+    statement of what was ordered (the ERP can send ``extensions.PO102`` to say otherwise).
+    """
+    data = dump(document) if isinstance(document, BaseModel) else dict(document)
+    lines = []
+    changed = False
+    for line in data.get("lines", []):
+        ext = line.get("extensions") or {}
+        if "PO102" not in ext and line.get("quantity") is not None:
+            line = {**line, "extensions": {**ext, "PO102": decimal_text(Decimal(str(line["quantity"])))}}
+            changed = True
+        lines.append(line)
+    return {**data, "lines": lines} if changed else document
 
 
 def _join(seg: Segment, component: str) -> Segment:

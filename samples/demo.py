@@ -1,0 +1,288 @@
+"""``edigw demo``: the whole story on the embedded default, with simulators.
+
+* BigBox (a retailer) sends purchase orders over AS2; Northwind (a distributor) drops
+  them on its SFTP server (a real OpenSSH sshd on loopback, when installed).
+* The gateway stores each file before answering, validates it, sends the 997/999,
+  translates it and delivers it to the ERP, WMS and shop simulators.
+* The ERP confirms (855) and invoices (810), the WMS ships (856); the gateway builds
+  those documents and sends them to the partner, whose 997/999 closes each one.
+* Then a timeline per purchase order shows what happened, when.
+
+Everything runs on this machine: SQLite and the embedded broker under ``--home``
+(default ``./var/demo``, recreated each run), a worker process, loopback HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aiohttp import web
+
+from edi.x12.ack import AckWriter, iter_validated
+from edi.x12.control import InMemoryAllocator
+from gateway.broker import RelayThread, make_producer
+from gateway.commands.worker import worker_argv
+from gateway.http.app import create_app
+from gateway.runtime import Runtime
+from gateway.settings import Settings
+from gateway.sftp_service import SftpService
+from gateway.store import create_token, current_status, search_messages, transaction
+from gateway.timeline import format_timeline, po_timeline
+from samples.simulators.as2_peer import send_as2
+from samples.simulators.callbacks import GatewayConfig
+from samples.simulators.runner import Simulators, run_all
+from samples.simulators.sshd import SshdServer, sshd_unavailable, start_sshd
+from samples.simulators.x12gen import drop_sftp, make_850
+
+__all__ = ["main", "run_demo"]
+
+BUNDLED = Path(__file__).resolve().parent / "partners"
+NORTHWIND_SAMPLE = BUNDLED / "northwind-dist" / "samples" / "po-NW-55821.edi"
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+class Loop:
+    """An asyncio loop in a thread, for the simulators and the gateway's HTTP server."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Any, timeout: float = 60) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_profiles(home: Path, sims: Simulators, sshd: SshdServer | None) -> Path:
+    """The bundled profiles, pointed at the simulators (and the local sshd)."""
+    folder = home / "partners"
+    shutil.copytree(BUNDLED, folder, dirs_exist_ok=True)
+    bigbox = yaml.safe_load((folder / "bigbox.yaml").read_text())
+    bigbox["transports"]["as2"]["url"] = sims.urls["partner"]
+    bigbox["routing"] = {"order": ["erp", "wms", "shop"], "default": ["erp"]}
+    (folder / "bigbox.yaml").write_text(yaml.safe_dump(bigbox, sort_keys=False))
+    northwind = yaml.safe_load((folder / "northwind-dist.yaml").read_text())
+    if sshd is not None:
+        area = sshd.root / "northwind"
+        for sub in ("to_supplier", "from_supplier", "archive"):
+            (area / sub).mkdir(parents=True, exist_ok=True)
+        shutil.copy(sshd.client_key_path, home / "keys" / "northwind-dist-sftp.key")
+        os.chmod(home / "keys" / "northwind-dist-sftp.key", 0o600)
+        northwind["transports"]["sftp"].update(
+            host="127.0.0.1",
+            port=sshd.port,
+            user=sshd.username,
+            host_key_fingerprint=sshd.host_key_fingerprint,
+            inbound=str(area / "to_supplier"),
+            outbound=str(area / "from_supplier"),
+            archive=str(area / "archive"),
+            poll_interval_seconds=5,
+            min_file_age_seconds=0,
+        )
+    else:
+        northwind["status"] = "paused"
+    (folder / "northwind-dist.yaml").write_text(yaml.safe_dump(northwind, sort_keys=False))
+    return folder
+
+
+@contextmanager
+def _worker(settings: Settings, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    argv = worker_argv(settings, beat=False, pool="threads", concurrency=4)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _answer_sftp(sshd: SshdServer, stop: threading.Event) -> None:
+    """Northwind's side of SFTP: answer every document we push with a 999 in its inbound folder."""
+    area = sshd.root / "northwind"
+    seen: set[str] = set()
+    writer = AckWriter(InMemoryAllocator(9000))
+    while not stop.wait(0.5):
+        for path in sorted((area / "from_supplier").glob("*")):
+            if path.name.startswith(".") or path.name in seen:
+                continue
+            seen.add(path.name)
+            data = path.read_bytes()
+            if b"ST*999*" in data or b"ST*997*" in data:
+                continue  # acknowledgements are not acknowledged
+            for result, envelope in iter_validated(data):
+                for ack in writer.write(result, envelope, kind="999"):
+                    drop_sftp(area / "to_supplier", ack.to_bytes(), f"999-{ack.control_number}.x12")
+
+
+def _done(runtime: Runtime, partner: str, po: str) -> bool:
+    entries = [e.what for e in po_timeline_session(runtime, partner, po)]
+    wanted = ("855", "856", "810")
+    return all(any(w in e and "acknowledged" in e for e in entries) for w in wanted)
+
+
+def po_timeline_session(runtime: Runtime, partner: str, po: str) -> list[Any]:
+    with runtime.sessions() as session:
+        return po_timeline(session, partner, po)
+
+
+def run_demo(home: Path, orders: int, timeout: float) -> int:
+    if home.exists():
+        shutil.rmtree(home)
+    (home / "keys").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EDIGW_")}
+    env.update(EDIGW_HOME=str(home), EDIGW_PARTNERS=str(home / "partners"))
+    shutil.copytree(BUNDLED, home / "partners")
+    settings = Settings.from_env(env)
+    runtime = Runtime.open(settings)
+    with transaction(runtime.sessions) as session:
+        token = create_token(session, "demo simulators").token
+    say(f"edigw demo: home {home} (SQLite + embedded broker), keys under {home / 'keys'}")
+
+    sshd: SshdServer | None = None
+    reason = sshd_unavailable()
+    if reason is None:
+        sshd = start_sshd(home / "sshd")
+        say(f"SFTP: OpenSSH sshd on 127.0.0.1:{sshd.port} (Northwind's server)")
+    else:
+        say(f"SFTP leg skipped: {reason}")
+
+    port = _free_port()
+    gateway_url = f"http://127.0.0.1:{port}"
+    sims_loop, gw_loop = Loop(), Loop()
+    sims_cm = run_all(home, GatewayConfig(url=gateway_url, token=token, partner_id="bigbox"))
+    sims: Simulators = sims_loop.run(sims_cm.__aenter__())
+    say("simulators: " + ", ".join(f"{k} {v}" for k, v in sims.urls.items()))
+    _write_profiles(home, sims, sshd)
+    problems = runtime.registry.reload()
+    if problems:
+        raise SystemExit("demo profiles invalid: " + "; ".join(map(str, problems)))
+    env.update(sims.sink_env())
+    os.environ.update(sims.sink_env())
+
+    relay = RelayThread(runtime.sessions, make_producer(settings), interval=0.2)
+    runtime.wake_relay = relay.poke
+    runner = web.AppRunner(create_app(runtime))
+    gw_loop.run(runner.setup())
+    gw_loop.run(web.TCPSite(runner, "127.0.0.1", port).start())
+    relay.start()
+    sftp = SftpService(runtime)
+    stop_answering = threading.Event()
+    say(f"gateway: {gateway_url} (POST /as2, /api/v1, dashboard at /)")
+    exit_code = 1
+    with _worker(settings, env, home / "worker.log") as worker:
+        say(f"worker: pid {worker.pid} (log {home / 'worker.log'})")
+        if sshd is not None:
+            sftp.start()
+            threading.Thread(target=_answer_sftp, args=(sshd, stop_answering), daemon=True).start()
+        try:
+            pos = _send_orders(home, gateway_url, orders, sshd)
+            exit_code = _wait_and_report(runtime, pos, timeout, sims)
+        finally:
+            stop_answering.set()
+            sftp.stop()
+            relay.stop()
+            gw_loop.run(runner.cleanup())
+            sims_loop.run(sims_cm.__aexit__(None, None, None))
+            gw_loop.stop()
+            sims_loop.stop()
+            if sshd is not None:
+                sshd.stop()
+            runtime.close()
+    return exit_code
+
+
+def _send_orders(home: Path, gateway_url: str, orders: int, sshd: SshdServer | None) -> list[tuple[str, str]]:
+    pos: list[tuple[str, str]] = []
+    stamp = int(time.time()) % 100000
+    for i in range(orders):
+        po = f"45{stamp:05d}{i:03d}"
+        payload = make_850(po, lines=3 + i % 2, control_number=stamp * 10 + i, usage="T")
+        result = send_as2(gateway_url, payload, home, filename=f"{po}.edi")
+        say(f"BigBox -> AS2 850 {po}: MDN {result.status.value}" + (f" ({result.reason})" if result.reason else ""))
+        pos.append(("bigbox", po))
+    if sshd is not None:
+        po = f"NW-{stamp:05d}"
+        control = f"{stamp:09d}"
+        payload = (
+            NORTHWIND_SAMPLE.read_bytes()
+            .replace(b"NW-55821", po.encode())
+            .replace(b"000001877", control.encode())
+            .replace(b"*1877*", f"*{stamp}*".encode())
+            .replace(b"GE*1*1877", f"GE*1*{stamp}".encode())
+        )
+        drop_sftp(sshd.root / "northwind" / "to_supplier", payload, f"{po}.edi")
+        say(f"Northwind -> SFTP 850 {po}: file dropped on its server")
+        pos.append(("northwind-dist", po))
+    return pos
+
+
+def _wait_and_report(runtime: Runtime, pos: list[tuple[str, str]], timeout: float, sims: Simulators) -> int:
+    say(f"waiting for 855/856/810 and the partners' acknowledgements (up to {timeout:.0f}s)...")
+    deadline = time.monotonic() + timeout
+    pending = list(pos)
+    while pending and time.monotonic() < deadline:
+        pending = [(p, po) for p, po in pending if not _done(runtime, p, po)]
+        time.sleep(0.5)
+    say("")
+    for partner, po in pos:
+        say(format_timeline(po, partner, po_timeline_session(runtime, partner, po)))
+        say("")
+    with runtime.sessions() as session:
+        dead = search_messages(session, status="dead_letter", limit=1000)
+        inbound = search_messages(session, direction="in", limit=1000)
+        statuses = [current_status(session, m.id) for m in inbound]
+    for name in ("erp", "wms", "shop"):
+        stats = sims.state(name).stats()
+        say(f"{name}: received {stats['received']}, duplicates {stats['duplicates']}, callbacks {stats['callbacks']}")
+    say(
+        f"messages in: {len(inbound)} ({', '.join(sorted(set(s or '?' for s in statuses)))}); dead letters: {len(dead)}"
+    )
+    if pending:
+        say("NOT complete within the time limit: " + ", ".join(po for _, po in pending))
+        return 1
+    say(f"demo complete: {len(pos)} purchase orders confirmed, shipped, invoiced and acknowledged")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="edigw demo", description=__doc__.splitlines()[0])
+    ap.add_argument("--home", type=Path, default=Path("var/demo"), help="working folder (recreated)")
+    ap.add_argument("--orders", type=int, default=3, help="BigBox purchase orders to send over AS2")
+    ap.add_argument("--timeout", type=float, default=120.0)
+    args = ap.parse_args(argv)
+    return run_demo(args.home.resolve(), args.orders, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
