@@ -43,7 +43,14 @@ def make_celery(settings: Settings) -> Celery:
 
 def _transport_options(settings: Settings) -> dict[str, int]:
     if settings.broker_url.startswith("redis"):
-        return {"visibility_timeout": settings.broker_visibility_timeout}
+        timeout = settings.broker_visibility_timeout
+        # kombu sweeps for abandoned tasks every interval x throttle seconds (100 s by
+        # default); keep that well under the visibility timeout when it is short.
+        return {
+            "visibility_timeout": timeout,
+            "unacked_restore_interval": max(1, min(10, timeout // 2)),
+            "unacked_restore_throttle": 1 if timeout < 300 else 10,
+        }
     return {}  # the SQLAlchemy transport hands every option to create_engine
 
 

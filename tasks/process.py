@@ -251,14 +251,15 @@ def _apply_received_ack(session: Session, message_id: uuid.UUID, partner_id: str
             detail = {"ack": group.kind, "status": group.status, "codes": group.codes, "ack_message": str(message_id)}
             add_event(session, expected.related_message_id, state, detail, document_id=expected.related_document_id)
     for ta1 in status.ta1:
+        if ta1.status != "R":
+            continue  # a TA1 accepting our envelope says nothing about the documents: the 997 will
+        # a rejected interchange: its documents will never be acknowledged, so close them as rejected
         resolved = resolve_expected(
             session,
             partner_id=partner_id,
-            status=f"ta1:{ta1.status}",
-            kinds=("997", "999", "TA1"),
+            status="rejected",
             interchange_control=ta1.control_number,
             message_id=message_id,
         )
         for expected in resolved:
-            if ta1.status == "R":
-                add_event(session, expected.related_message_id, "rejected_by_partner", {"ta1": ta1.note_code})
+            add_event(session, expected.related_message_id, "rejected_by_partner", {"ta1": ta1.note_code})
