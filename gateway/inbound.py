@@ -10,6 +10,7 @@ callers run them in a thread.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.logging_setup import bind_correlation
 from gateway.store import (
     Acknowledgement,
     Direction,
@@ -30,6 +32,8 @@ from gateway.store import (
 )
 
 __all__ = ["Stored", "store_inbound", "store_rejected", "store_sent_receipt", "find_receipt", "UNKNOWN_PARTNER"]
+
+log = logging.getLogger("edigw.inbound")
 
 #: partner_id of messages whose partner could not be identified (kept as evidence).
 UNKNOWN_PARTNER = "-unknown-"
@@ -55,6 +59,9 @@ def store_inbound(
         received: Received = receive_message(session, partner_id=partner_id, transport=transport, raw=raw, **ids)
         message = received.message
         duplicate = received.duplicate_of.message_id if received.duplicate_of else None
+        bind_correlation(message.correlation_id)  # every later line of this request carries it
+        note = f", duplicate of {duplicate}" if duplicate else ""
+        log.info("stored %s message %s from %s (%d bytes)%s", transport, message.id, partner_id, len(raw), note)
         return Stored(message.id, message.correlation_id, duplicate)
 
 

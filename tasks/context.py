@@ -8,12 +8,14 @@ processes) and closes it at shutdown.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any
 
-from celery.signals import worker_process_shutdown
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_shutdown
 
+from gateway.logging_setup import bind_correlation, configure_logging, unbind_correlation
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from partners.watch import FolderWatcher
@@ -54,3 +56,20 @@ def reset() -> None:
 @worker_process_shutdown.connect
 def _close(**_: object) -> None:
     reset()
+
+
+@setup_logging.connect
+def _logging(**_: object) -> None:
+    """JSON lines like the gateway's (EDIGW_LOG_FORMAT=text for readable ones)."""
+    configure_logging(json=os.environ.get("EDIGW_LOG_FORMAT", "json") == "json")
+
+
+@task_prerun.connect
+def _bind(kwargs: dict[str, Any] | None = None, **_: object) -> None:
+    """Every task is keyed by a message or delivery and carries the message's correlation id."""
+    bind_correlation((kwargs or {}).get("correlation_id"))
+
+
+@task_postrun.connect
+def _unbind(**_: object) -> None:
+    unbind_correlation()

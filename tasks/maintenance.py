@@ -16,6 +16,7 @@ import urllib.request
 import uuid
 from typing import Any
 
+from gateway.alerts import evaluate_alerts, record_alerts
 from gateway.broker import publish_outbox
 from gateway.store import State, add_event, overdue_acks, transaction
 from gateway.task_names import CHECK_OVERDUE_TASK, RELAY_OUTBOX_TASK, SEND_ASYNC_MDN_TASK
@@ -69,7 +70,12 @@ def check_overdue() -> int:
             alerts.append({**detail, "message_id": str(ack.related_message_id)})
     for alert in alerts:
         post_webhook(alert)
-    return len(alerts)
+    # dead-letter growth and silent partners (each recorded once, as an event)
+    found = evaluate_alerts(rt)
+    record_alerts(rt, found)
+    for other in found:
+        post_webhook(other.payload())
+    return len(alerts) + len(found)
 
 
 @celery_app.task(name=SEND_ASYNC_MDN_TASK, bind=True, acks_late=True, max_retries=10)

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from gateway.broker import RelayThread, make_producer
 from gateway.http.app import create_app
+from gateway.logging_setup import configure_logging
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from gateway.sftp_service import SftpService
@@ -31,7 +32,7 @@ WATCHER = web.AppKey("partner_watcher", asyncio.Task)
 
 
 def run(port: int | None = None, host: str = "127.0.0.1") -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(json=os.environ.get("EDIGW_LOG_FORMAT", "json") == "json")
     settings = Settings.from_env()
     runtime = Runtime.open(settings)
     _say(f"home {settings.home}; database {_safe_url(settings.database_url)}; broker {_safe_url(settings.broker_url)}")

@@ -8,6 +8,7 @@ task is redelivered and the ERP still books one order.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -179,6 +180,13 @@ def test_850_to_erp_once_855_out_and_997_back(stack: Stack) -> None:
 
     wait_for(acknowledged, what="the 855 to be acknowledged by the partner's 997")
     assert len(stack.erp_orders("PO-E2E-1")) == 1
+    # the ERP saw the message's correlation id, and every worker log line about it carries it
+    status, message = stack.gw.json("GET", f"/api/v1/messages/{mid}", token=stack.token)
+    correlation = message["correlation_id"]
+    assert stack.erp_orders("PO-E2E-1")[0].correlation_id == correlation
+    log = (stack.gw.runtime.settings.home / "worker-0.log").read_text()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{") and mid in line]
+    assert lines and all(entry.get("correlation_id") == correlation for entry in lines)
 
 
 def test_erp_500s_then_recovers_delivered_exactly_once(stack: Stack) -> None:
