@@ -68,15 +68,12 @@ def ours_parse(path: Path) -> None:
 
 
 def ours_full(path: Path) -> bytes:
-    from edi.x12.ack import write_acks
+    """What the gateway does with a file: one streamed pass of parse + validate, then the 997s."""
+    from edi.x12.ack import AckWriter, iter_validated
     from edi.x12.control import InMemoryAllocator
-    from edi.x12.validate import iter_results
 
-    allocator = InMemoryAllocator()
-    out = []
-    for result in iter_results(path):
-        out.append(write_acks(result, allocator=allocator))
-    return b"".join(out)
+    writer = AckWriter(InMemoryAllocator())
+    return b"".join(a.to_bytes() for result, env in iter_validated(path) for a in writer.write(result, env))
 
 
 def full_available() -> bool:
