@@ -15,33 +15,21 @@ Measured in one process, best of N:
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.gen_x12 import generate  # noqa: E402
-from bench.x12_parse import floor  # noqa: E402
+from bench.x12_parse import best_of, floor  # noqa: E402
 from translators.canonical import to_json  # noqa: E402
 from translators.cxml import translate_cxml  # noqa: E402
 from translators.cxml.bench import order_with_lines  # noqa: E402
 from translators.x12.inbound import translate_x12  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-
-
-def best_of(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def to_canonical_json(path: Path) -> int:

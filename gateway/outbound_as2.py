@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from edi.as2 import AS2Error, Compression, Envelope, MdnMode, SendOptions, build_message, parse_mdn
+from edi.as2.mdn import MdnResult
 from edi.as2.mic import Mic
 from gateway.runtime import Runtime
 from gateway.store import (
@@ -148,19 +149,26 @@ def _post(url: str, headers: Mapping[str, str], body: bytes, timeout: float) -> 
         raise TransientSendError(f"cannot reach {url}: {exc}") from exc
 
 
+def _parse_mdn(
+    runtime: Runtime, profile: Profile, headers: Mapping[str, str], body: bytes, mic: Mic | None = None
+) -> MdnResult:
+    """Verify a partner's MDN with its certificate (signature required when its profile says so)."""
+    as2 = profile.transports.as2
+    assert as2 is not None
+    return parse_mdn(
+        headers,
+        body,
+        lambda as2_from: runtime.as2.find_partner(as2_from, as2.our_id),
+        expected_mic=mic,
+        require_signature=as2.mdn.require_signed,
+    )
+
+
 def _record_mdn_sync(
     runtime: Runtime, profile: Profile, message_id: uuid.UUID, mic: Mic, headers: Mapping[str, str], body: bytes
 ) -> str:
-    as2 = profile.transports.as2
-    assert as2 is not None
     try:
-        result = parse_mdn(
-            headers,
-            body,
-            lambda as2_from: runtime.as2.find_partner(as2_from, as2.our_id),
-            expected_mic=mic,
-            require_signature=as2.mdn.require_signed,
-        )
+        result = _parse_mdn(runtime, profile, headers, body, mic)
         status, detail = result.status.value, result.reason or ""
     except AS2Error as exc:
         status, detail = "invalid", f"{exc.modifier}: {exc}"
@@ -208,15 +216,8 @@ def _store_mdn(
 def record_mdn(runtime: Runtime, envelope: Envelope, headers: Mapping[str, str], body: bytes) -> str:
     """Match an asynchronous MDN to the message we sent and record what it says."""
     profile = runtime.as2.profile_for(envelope.as2_from, envelope.as2_to)
-    as2 = profile.transports.as2
-    assert as2 is not None
     try:
-        result = parse_mdn(
-            headers,
-            body,
-            lambda as2_from: runtime.as2.find_partner(as2_from, as2.our_id),
-            require_signature=as2.mdn.require_signed,
-        )
+        result = _parse_mdn(runtime, profile, headers, body)
     except AS2Error as exc:
         log.warning("async MDN from %s refused: %s", envelope.as2_from, exc)
         return "invalid"

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from gateway.http.auth import PRINCIPAL, allowed, lookup_token, scope
 from gateway.http.keys import RUNTIME
 from gateway.http.openapi import OPENAPI
-from gateway.inbound import store_inbound
+from gateway.inbound import Stored, store_inbound
 from gateway.reconcile import summarize
 from gateway.reconcile_query import reconcile_store, registry_tolerances
 from gateway.replay import replay_message
@@ -194,13 +194,7 @@ async def upload(request: web.Request) -> web.Response:
         file_name=name[:255] if name else None,
         content_type=request.headers.get("Content-Type"),
     )
-    runtime.wake_relay()
-    payload = {
-        "message_id": str(stored.message_id),
-        "correlation_id": str(stored.correlation_id),
-        "duplicate_of": str(stored.duplicate_of) if stored.duplicate_of else None,
-    }
-    return web.json_response(payload, status=202)
+    return _accepted(runtime, stored)
 
 
 @routes.post(f"{PREFIX}/partners/{{partner_id}}/outbound/{{doc_type}}")
@@ -237,6 +231,11 @@ async def business_event(request: web.Request) -> web.Response:
         task=BUILD_OUTBOUND_TASK,
         task_args={"doc_type": doc_type},
     )
+    return _accepted(runtime, stored)
+
+
+def _accepted(runtime: Runtime, stored: Stored) -> web.Response:
+    """202 once the message is durable: its id, correlation id and what it duplicates, if anything."""
     runtime.wake_relay()
     payload = {
         "message_id": str(stored.message_id),

@@ -13,23 +13,13 @@ from sqlalchemy import select
 
 from gateway.sftp_service import SftpService, poll_partner
 from gateway.store import Message, current_status
-from samples.simulators.sshd import SshdServer, sshd_unavailable, start_sshd
+from samples.simulators.sshd import SshdServer
 from tests.support.gateway_server import RunningGateway, running_gateway
 from tests.support.partner_folder import copy_partners
 
 pytestmark = pytest.mark.integration
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples/partners/northwind-dist/samples/po-NW-55821.edi"
-
-
-@pytest.fixture(scope="module")
-def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshdServer]:
-    reason = sshd_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = start_sshd(tmp_path_factory.mktemp("sshd"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

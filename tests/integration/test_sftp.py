@@ -30,21 +30,11 @@ from gateway.transports import (
     create_lease_table,
     open_sftp,
 )
-from samples.simulators.sshd import CuttingRelay, SshdServer, sshd_unavailable, start_sshd
+from samples.simulators.sshd import CuttingRelay, SshdServer
 
 pytestmark = pytest.mark.integration
 
 OLD = 3600  # seconds: comfortably past any minimum age used here
-
-
-@pytest.fixture(scope="module")
-def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshdServer]:
-    reason = sshd_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = start_sshd(tmp_path_factory.mktemp("sshd"))
-    yield server
-    server.stop()
 
 
 @dataclasses.dataclass
