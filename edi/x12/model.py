@@ -87,6 +87,9 @@ class TransactionSet:
     group: FunctionalGroup | None
     position: int = 1  # 1-based index in its group
     issues: list[EnvelopeIssue] = field(default_factory=list)
+    #: The body segments' text as read (elements joined, no terminators), when the
+    #: tokenizer had it; lets the validator skip re-joining. None otherwise.
+    raw: list[str] | None = None
 
     @property
     def id(self) -> str:

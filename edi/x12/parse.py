@@ -62,7 +62,9 @@ def read(source: Source, keep: bool = False, chunk_size: int = CHUNK_SIZE) -> It
         group = None
         return done
 
+    raw: list[str] | None = None  # the current set's segment texts, while every chunk has them
     for batch in tokenizer.batches():
+        raws = getattr(batch, "raws", None)
         # Find the envelope segments with C-level list scans, then move whole runs of
         # body segments with one slice+extend: no Python bytecode per body segment.
         ids = list(map(_first, batch))
@@ -82,6 +84,11 @@ def read(source: Source, keep: bool = False, chunk_size: int = CHUNK_SIZE) -> It
             if prev < mark:
                 if body is not None:
                     body.extend(batch[prev:mark])
+                    if raw is not None:
+                        if raws is None:
+                            raw = ts.raw = None  # type: ignore[union-attr]
+                        else:
+                            raw.extend(raws[prev:mark])
                 else:
                     for seg in batch[prev:mark]:
                         sid = seg[0]
@@ -108,9 +115,10 @@ def read(source: Source, keep: bool = False, chunk_size: int = CHUNK_SIZE) -> It
                 if ts is not None:
                     yield ("set", close_set("2", f"transaction set {ts.control_number!r} has no SE before the next ST"))
                 body = []
+                raw = [] if raws is not None else None
                 if group is not None:
                     group.set_count += 1
-                ts = TransactionSet(seg, body, None, group, group.set_count if group else 1)
+                ts = TransactionSet(seg, body, None, group, group.set_count if group else 1, raw=raw)
                 if group is None:
                     ts.issues.append(EnvelopeIssue("set", "18", "transaction set is not inside a functional group"))
                 elif keep:

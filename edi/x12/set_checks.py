@@ -52,10 +52,15 @@ _HL_PARENTS = {
 
 
 def check_body(
-    body: list[Segment], trailer: Segment | None, schema: SetSchema, delimiters: Delimiters
+    body: list[Segment],
+    trailer: Segment | None,
+    schema: SetSchema,
+    delimiters: Delimiters,
+    raw: list[str] | None = None,
 ) -> tuple[list[SegmentError], bool]:
     """Segment errors of one set (ST = position 1) and whether the list was cut short.
 
+    ``raw`` is the body's text as the tokenizer read it (optional, saves re-joining).
     Fast path: when :func:`~edi.x12.segment_pattern.set_matcher` vouches for every
     segment's contents, only the order is left, and a sequence of segment ids already
     walked without error (kept per schema) needs no second walk. Anything else takes the
@@ -63,8 +68,11 @@ def check_body(
     """
     match = set_matcher(schema, delimiters)
     if match is not None:
-        # seg[:] is a plain list, which str.join takes as is (a list subclass it would copy slowly)
-        text = TERMINATOR.join(map(delimiters.element.join, map(_whole, body))) + TERMINATOR
+        if raw is not None and len(raw) == len(body):
+            text = TERMINATOR.join(raw) + TERMINATOR  # the text as read: the same as re-joining
+        else:
+            # seg[:] is a plain list, which str.join takes as is (a list subclass it would copy slowly)
+            text = TERMINATOR.join(map(delimiters.element.join, map(_whole, body))) + TERMINATOR
         # (a terminator inside some element would split it: such a set takes the full walk)
         if text.count(TERMINATOR) == len(body) and match(text) is not None:
             errors = _check_order(body, trailer, schema)

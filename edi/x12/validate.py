@@ -68,7 +68,7 @@ def validate_set(
                 f"no schema for transaction set {set_id!r} version {version!r}: envelope checks only"
             )
         else:
-            errors, cut = check_body(ts.segments, ts.trailer, schema, ts.delimiters)
+            errors, cut = check_body(ts.segments, ts.trailer, schema, ts.delimiters, ts.raw)
             result.segment_errors = errors
             if cut:
                 result.warnings.append(f"more than {len(errors)} segment errors: the rest were not reported")
