@@ -237,8 +237,12 @@ def _prune(value: Any) -> Any:
 
 
 def dump(model: BaseModel) -> dict[str, Any]:
-    """``model`` as a JSON-ready dict with Decimal kept as Decimal and empty keys omitted."""
-    return _prune(model.model_dump(mode="python"))
+    """``model`` as a JSON-ready dict with Decimal kept as Decimal and empty keys omitted.
+
+    pydantic drops the unset (default) fields in Rust first, so the Python prune only
+    walks what is left (empty strings, empty values inside ``extensions``).
+    """
+    return _prune(model.model_dump(mode="python", exclude_defaults=True))
 
 
 _MARK = "\x00dec:"
@@ -259,17 +263,20 @@ def to_json(data: Any, indent: int | None = 2) -> str:
     """
     if isinstance(data, BaseModel):
         data = dump(data)
-    text = json.dumps(_encode(data), indent=indent, ensure_ascii=False)
-    return _MARKED.sub(lambda m: m.group(1), text)
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=_encode)
+    return _MARKED.sub(lambda m: m.group(1), text) if _MARK_JSON in text else text
+
+
+#: how a marked Decimal string looks inside the JSON text (json escapes the NUL)
+_MARK_JSON = '"\\u0000dec:'
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
+    """json's hook for the types it does not know (it calls this only for those)."""
     if isinstance(value, Decimal):
         return _MARK + decimal_text(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return value
+    if isinstance(value, BaseModel):
+        return dump(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
