@@ -222,17 +222,25 @@ DOCUMENT_TYPES: dict[str, type[_Model]] = {
 }
 
 
+_CONTAINERS = (dict, list)
+_EMPTIABLE = (dict, list, str)
+
+
 def _prune(value: Any) -> Any:
-    if isinstance(value, dict):
+    """Drop None and empty values from dicts, recursively (leaves are not visited)."""
+    if type(value) is dict:
         out = {}
         for k, v in value.items():
-            v = _prune(v)
-            if v is None or v == [] or v == {} or v == "":
+            if v is None:
+                continue
+            if type(v) in _CONTAINERS:
+                v = _prune(v)
+            if type(v) in _EMPTIABLE and not v:
                 continue
             out[k] = v
         return out
-    if isinstance(value, list):
-        return [_prune(v) for v in value]
+    if type(value) is list:
+        return [_prune(v) if type(v) in _CONTAINERS else v for v in value]
     return value
 
 
