@@ -187,8 +187,7 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
     problems = runtime.registry.reload()
     if problems:
         raise SystemExit("demo profiles invalid: " + "; ".join(map(str, problems)))
-    env.update(sims.sink_env())
-    os.environ.update(sims.sink_env())
+    env.update(sims.sink_env())  # the worker delivers; this process only receives and relays
 
     relay = RelayThread(runtime.sessions, make_producer(settings), interval=0.2)
     runtime.wake_relay = relay.poke

@@ -7,34 +7,22 @@ Skips with the reason when Chromium, chromedriver or selenium is missing
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gateway.store import create_token, history, transaction
+from gateway.store import history
 from tests.support.dashboard_seed import Seeded, seed
 from tests.support.gateway_server import RunningGateway, running_gateway
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+pytest.importorskip("selenium.webdriver", reason="selenium not installed (pip install -e .[test])")
+from tests.support.browser import By, WebDriverWait, chromium_missing, expected_conditions, logged_in, shot  # noqa: E402
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (pip install -e .[test])")
-if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-    pytest.skip(
-        "Chromium or chromedriver missing (/usr/bin/chromium, /usr/bin/chromedriver): run scripts/setup-system.sh",
-        allow_module_level=True,
-    )
-
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+if chromium_missing():
+    pytest.skip(chromium_missing() or "", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -45,41 +33,9 @@ def gw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningGatewa
 
 @pytest.fixture(scope="module")
 def browser(gw: tuple[RunningGateway, Seeded]) -> Iterator[Any]:
-    profile = tempfile.mkdtemp(prefix="edigw-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--window-size=1400,1000",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
     gateway, _ = gw
-    with transaction(gateway.runtime.sessions) as session:
-        admin = create_token(session, "browser", None).token
-    try:
-        driver.get(gateway.url + "/")
-        driver.find_element(By.ID, "token").send_keys(admin)
-        driver.find_element(By.ID, "login").click()
-        WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.ID, "queues")))
+    with logged_in(gateway) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def shot(driver: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
 def test_dashboard_loads_with_data(browser: Any, gw: tuple[RunningGateway, Seeded]) -> None:
