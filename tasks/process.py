@@ -27,8 +27,8 @@ from gateway.runtime import Runtime
 from gateway.store import (
     Direction,
     Message,
+    SessionAllocator,
     State,
-    StoreAllocator,
     add_event,
     claim_keys,
     current_status,
@@ -43,11 +43,12 @@ from gateway.store import (
     transaction,
 )
 from gateway.task_names import DELIVER_TASK, PROCESS_INBOUND_TASK, SEND_OUTBOUND_TASK
+from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
 from tasks.outbound import record_outbound
 from translators.canonical import to_json
-from translators.pipeline import InboundOutcome, Routed
+from translators.pipeline import InboundOutcome, Routed, write_acks
 from translators.pipeline import process_inbound as run_pipeline
 
 __all__ = ["process_inbound", "persist_outcome"]
@@ -84,9 +85,8 @@ def process_inbound(
             add_event(session, mid, State.REJECTED, {"reason": f"no partner profile {partner_id!r}"})
         return "rejected"
     profile = rt.registry.get(partner_id)
-    writer = AckWriter(StoreAllocator(rt.sessions))
-    outcome = run_pipeline(raw, profile, rt.registry, writer, xref=rt.registry.xref(partner_id))
-    persist_outcome(rt, mid, partner_id, outcome, correlation_id)
+    outcome = run_pipeline(raw, profile, rt.registry, xref=rt.registry.xref(partner_id))
+    persist_outcome(rt, mid, profile, outcome, correlation_id)
     log.info(
         "message %s from %s: %s, %d documents, %d errors, %d acks",
         message_id,
@@ -100,11 +100,15 @@ def process_inbound(
 
 
 def persist_outcome(
-    rt: Runtime, message_id: uuid.UUID, partner_id: str, outcome: InboundOutcome, correlation_id: str | None
+    rt: Runtime, message_id: uuid.UUID, profile: Profile, outcome: InboundOutcome, correlation_id: str | None
 ) -> None:
+    partner_id = profile.id
     with transaction(rt.sessions) as session:
         if current_status(session, message_id) not in ("received", "replayed"):
             return  # another worker got here first
+        # the acks' control numbers commit (or roll back) with the acks themselves
+        allocator = SessionAllocator(session, start=profile.control_numbers.start)
+        outcome.acks = write_acks(outcome, AckWriter(allocator), profile)
         add_event(session, message_id, State.PROCESSING, {"standard": outcome.standard})
         if outcome.partner_seen and outcome.partner_seen != partner_id:
             add_event(session, message_id, "warning", {"identity": f"envelope names {outcome.partner_seen}"})

@@ -31,6 +31,7 @@ __all__ = [
     "attribute_isa",
     "route_documents",
     "process_inbound",
+    "write_acks",
     "FUNCTIONAL_ACK_SETS",
 ]
 
@@ -56,7 +57,8 @@ class InboundOutcome:
     standard: str  # "x12" | "cxml" | "xml" | "unknown"
     partner_seen: str | None = None  # partner the envelope identities resolve to
     interchanges: list[InterchangeResult] = field(default_factory=list)
-    acks: list[Ack] = field(default_factory=list)  # to send back
+    envelopes: list[ReceivedEnvelope] = field(default_factory=list)  # one per interchange, for acks
+    acks: list[Ack] = field(default_factory=list)  # to send back (when a writer was given)
     acks_received: list[AckStatus] = field(default_factory=list)  # the file itself was 997/999/TA1
     documents: list[Routed] = field(default_factory=list)
     errors: list[TranslationError] = field(default_factory=list)
@@ -122,16 +124,32 @@ def route_documents(
     return routed, errors
 
 
+def write_acks(outcome: InboundOutcome, writer: AckWriter, profile: Profile) -> list[Ack]:
+    """The acknowledgements due for ``outcome`` (none when the file itself was an ack)."""
+    if outcome.acks_received:
+        return []
+    return [
+        a
+        for r, env in zip(outcome.interchanges, outcome.envelopes, strict=True)
+        for a in acks_for(writer, r, env, profile)
+    ]
+
+
 def process_inbound(
     data: bytes,
     profile: Profile,
     registry: Registry,
-    writer: AckWriter,
+    writer: AckWriter | None = None,
     *,
     xref: ItemXref | None = None,
     translate: Translate | None = None,
 ) -> InboundOutcome:
-    """Run every step on one file for ``profile`` (the partner the transport identified)."""
+    """Run every step on one file for ``profile`` (the partner the transport identified).
+
+    With a ``writer`` the acknowledgements are written too; without one the caller writes
+    them later with :func:`write_acks` (the task does, so that their control numbers are
+    allocated in the same transaction that records them).
+    """
     try:
         standard = detect_format(data)
     except UnknownFormat as exc:
@@ -141,15 +159,16 @@ def process_inbound(
         try:
             for result, envelope in iter_validated(data):
                 outcome.interchanges.append(result)
+                outcome.envelopes.append(envelope)
                 outcome.partner_seen = attribute_isa(registry, result)
-                outcome.acks.extend(acks_for(writer, result, envelope, profile))
         except X12SyntaxError as exc:
             outcome.unreadable = f"unreadable X12 (TA105 {exc.ta1_code}): {exc}"
             return outcome
         if _only_acks(outcome.interchanges):
-            outcome.acks_received = read_acks(data)
-            outcome.acks = []  # acknowledgements are never acknowledged
+            outcome.acks_received = read_acks(data)  # acknowledgements are never acknowledged
             return outcome
+        if writer is not None:
+            outcome.acks = write_acks(outcome, writer, profile)
     translated = (translate or _translate)(data, profile.id)
     translated.errors = [e for e in translated.errors if not _is_ack_set(e)]
     outcome.documents, outcome.errors = route_documents(translated, profile, xref)

@@ -19,7 +19,7 @@ Quick start::
 from __future__ import annotations
 
 from .acks import expect_ack, overdue_acks, record_ack, resolve_expected
-from .control import StoreAllocator, allocate_control_number
+from .control import SessionAllocator, StoreAllocator, allocate_control_number
 from .dedupe import (
     Duplicate,
     Key,
@@ -78,6 +78,7 @@ __all__ = [
     "Pending",
     "Received",
     "State",
+    "SessionAllocator",
     "StoreAllocator",
     "Transport",
     "add_event",

@@ -55,3 +55,15 @@ class StoreAllocator(ControlNumberAllocator):
     def next(self, kind: str, sender: str, receiver: str) -> int:
         with transaction(self._factory) as session:
             return allocate_control_number(session, kind, sender, receiver, start=self._start)
+
+
+class SessionAllocator(ControlNumberAllocator):
+    """Allocates inside the caller's open transaction: the numbers commit (or roll back)
+    together with what carries them, e.g. the acknowledgements a task records."""
+
+    def __init__(self, session: Session, *, start: int = 1) -> None:
+        self._session = session
+        self._start = start
+
+    def next(self, kind: str, sender: str, receiver: str) -> int:
+        return allocate_control_number(self._session, kind, sender, receiver, start=self._start)
