@@ -11,6 +11,7 @@ import sys
 import uuid
 from typing import Any
 
+import click
 from sqlalchemy import select
 
 from gateway.commands.reconcile import parse_since
@@ -115,11 +116,17 @@ def run_replay(message_ids: tuple[str, ...], dead_letters: bool, partner: str | 
                 if partner is not None:
                     query = query.where(Document.partner_id == partner)
                 ids += list(session.scalars(query))
-        for mid in dict.fromkeys(ids):
-            assert mid is not None
-            done = replay_message(runtime.sessions, mid, by)
+        batch = [mid for mid in dict.fromkeys(ids) if mid is not None]
+        results: list[tuple[uuid.UUID, str]] = []
+        # a progress bar on stderr for batches; the per-message outcome on stdout
+        with click.progressbar(batch, label="replaying", file=sys.stderr, hidden=len(batch) < 2) as bar:
+            for mid in bar:
+                results.append((mid, replay_message(runtime.sessions, mid, by)))
+        for mid, done in results:
             print(f"{mid}: {done or 'no such message'}")
             failed += not done
+        if len(batch) > 1:
+            print(f"{len(batch) - failed} of {len(batch)} messages queued for replay", file=sys.stderr)
     finally:
         runtime.close()
     return 1 if failed else 0
