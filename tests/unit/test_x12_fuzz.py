@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edi.x12.ack import AckWriter, iter_validated
+from edi.x12.control import InMemoryAllocator
 from edi.x12.errors import X12Error
 from edi.x12.parse import parse, read
 from edi.x12.serialize import serialize_interchange, to_bytes
@@ -72,3 +74,19 @@ def test_arbitrary_segment_data_round_trips(rows: list[list[str]]) -> None:
     assert [s[1:] for s in segs] == rows
     again = parse(to_bytes(serialize_interchange(ic)))[0]
     assert [list(s) for s in again.groups[0].sets[0].segments] == [list(s) for s in segs]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mutation, min_size=1, max_size=4))
+def test_mutations_validate_and_acknowledge_without_surprises(ops: list[tuple[str, int, object]]) -> None:
+    """Parse + validate + 997/999/TA1 on damaged input: results or X12Error, never anything else."""
+    data = mutate(VALID, ops)
+    writer = AckWriter(InMemoryAllocator())
+    try:
+        for result, envelope in iter_validated(data):
+            assert result.status in {"A", "E", "R"}
+            for ack in writer.write(result, envelope):
+                assert ack.text.startswith("ISA")
+                assert parse(ack.to_bytes())  # what we send back is readable X12 itself
+    except X12Error:
+        return
