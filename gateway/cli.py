@@ -1,8 +1,7 @@
 """``edigw`` command line (DESIGN.md "Command line contract").
 
 Exit codes: 0 success/accepted, 1 rejected or failed, 2 usage error or unreadable
-input. Commands whose capability is not built yet say so on stderr and exit 2; they
-never print made-up output.
+input. Commands import their implementation lazily, so ``edigw --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,11 +12,6 @@ import sys
 import click
 
 __all__ = ["main", "cli"]
-
-
-def _not_built(name: str, issue: int) -> None:
-    click.echo(f"edigw {name}: not built yet (tracked in issue #{issue})", err=True)
-    sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
