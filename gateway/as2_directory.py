@@ -8,8 +8,10 @@ time so a rotated certificate is picked up without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from threading import Lock
+from typing import Any, TypeVar
 
 from cryptography import x509
 
@@ -21,12 +23,14 @@ from partners.registry import Registry
 
 __all__ = ["As2Directory"]
 
+T = TypeVar("T")
+
 
 class As2Directory:
     def __init__(self, registry: Registry, home: Path) -> None:
         self._registry = registry
         self._home = home
-        self._cache: dict[tuple[str, float], object] = {}
+        self._cache: dict[tuple[str, float], Any] = {}
         self._lock = Lock()
 
     # -- lookups -------------------------------------------------------------------
@@ -66,11 +70,11 @@ class As2Directory:
     def local_identity(self, profile: Profile) -> LocalIdentity:
         as2 = profile.transports.as2
         assert as2 is not None
-        key = self._load(as2.our_key, lambda data: load_private_key_pem(data))
+        key = self._load(as2.our_key, load_private_key_pem)
         cert_ref = as2.our_certificate
         if cert_ref is None:
             raise UnknownTradingPartner(f"partner {profile.id!r}: our_certificate is not configured")
-        return LocalIdentity(as2.our_id, key, self._certificate(cert_ref))  # type: ignore[arg-type]
+        return LocalIdentity(as2.our_id, key, self._certificate(cert_ref))
 
     # -- helpers -------------------------------------------------------------------
     def _by_as2_from(self, as2_from: str, as2_to: str | None) -> Profile:
@@ -82,12 +86,12 @@ class As2Directory:
         raise UnknownTradingPartner(f"no partner with AS2 id {as2_from!r}")
 
     def _certificate(self, ref: SecretRef) -> x509.Certificate:
-        return self._load(ref, load_certificate_pem)  # type: ignore[return-value]
+        return self._load(ref, load_certificate_pem)
 
-    def _load(self, ref: SecretRef, parse: object) -> object:
+    def _load(self, ref: SecretRef, parse: Callable[[bytes], T]) -> T:
         path = ref.location(self._home)
         if path is None:  # environment variable: cheap to read every time
-            return parse(ref.read(self._home))  # type: ignore[operator]
+            return parse(ref.read(self._home))
         try:
             mtime = path.stat().st_mtime
         except OSError as exc:
@@ -95,5 +99,5 @@ class As2Directory:
         key = (str(path), mtime)
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = parse(path.read_bytes())  # type: ignore[operator]
-            return self._cache[key]
+                self._cache[key] = parse(path.read_bytes())
+            return self._cache[key]  # type: ignore[no-any-return]

@@ -111,7 +111,8 @@ def po_timeline(session: Session, partner_id: str, po_number: str) -> list[Entry
                 )
             ).all()
             for ack in acks:
-                add_message(ack.message_id, f"{ack.kind} for {label}")  # type: ignore[arg-type]
+                if ack.message_id is not None:
+                    add_message(ack.message_id, f"{ack.kind} for {label}")
     entries.sort(key=lambda e: e.at)
     return entries
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from email.parser import BytesHeaderParser
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from aiohttp import web
 
 from edi.as2 import AS2Error, Envelope, MalformedMessage, build_mdn, parse_message, read_envelope
 from edi.as2.mdn import MdnMessage
+from edi.as2.mic import Mic
 from gateway.http.keys import RUNTIME
 from gateway.inbound import UNKNOWN_PARTNER, find_receipt, store_inbound, store_rejected, store_sent_receipt
 from gateway.runtime import Runtime
@@ -112,10 +114,10 @@ def _receive_sync(runtime: Runtime, envelope: Envelope, headers: dict[str, str],
 def _answer(
     runtime: Runtime,
     envelope: Envelope,
-    message_id: object,
+    message_id: uuid.UUID,
     partner_id: str | None,
     *,
-    mic: object,
+    mic: Mic | None,
     error: AS2Error | None,
 ) -> web.Response:
     """Build, remember and return the MDN (sync), or queue it (async), or plain 200/4xx."""
@@ -129,12 +131,12 @@ def _answer(
             signer = runtime.as2.find_our_key(envelope.as2_to)
         except AS2Error:
             signer = None  # cannot sign as an identity we do not have; say so unsigned
-    mdn = build_mdn(envelope, mic=mic, error=error, signer=signer)  # type: ignore[arg-type]
+    mdn = build_mdn(envelope, mic=mic, error=error, signer=signer)
     blob = serialize_mdn(mdn)
     store_sent_receipt(
         runtime.sessions,
         partner_id=partner_id or UNKNOWN_PARTNER,
-        related_message_id=message_id,  # type: ignore[arg-type]
+        related_message_id=message_id,
         kind="MDN",
         status=_status(error),
         raw=blob,
