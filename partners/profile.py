@@ -303,6 +303,9 @@ class Documents(_Strict):
     #: functional acknowledgement we send for inbound X12 (and expect back for outbound).
     ack: Annotated[Literal["997", "999", "none"], BeforeValidator(_number_to_text)] = "997"
     ta1: bool = False
+    #: refuse ISAs whose fixed-width fields are not padded (TA105 005-008...); set false
+    #: for a partner whose software sends unpadded ISAs that are otherwise fine.
+    strict_isa: bool = True
     #: alert when the partner's 997/999 for our outbound is this late.
     expect_ack_within_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
     #: alert when the partner's 855 for an order we sent is this late.

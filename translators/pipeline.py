@@ -15,6 +15,7 @@ from typing import Any
 from edi.x12.ack import Ack, AckWriter, ReceivedEnvelope, iter_validated, ta1_due
 from edi.x12.ack_read import AckStatus, read_acks
 from edi.x12.errors import InterchangeResult, X12SyntaxError
+from edi.x12.validate import Validator
 from partners.errors import PartnerNotAccepted, PartnerPaused
 from partners.profile import Profile
 from partners.registry import Registry
@@ -157,7 +158,8 @@ def process_inbound(
     outcome = InboundOutcome(standard)
     if standard == "x12":
         try:
-            for result, envelope in iter_validated(data):
+            validator = Validator(strict_isa_widths=profile.documents.strict_isa)
+            for result, envelope in iter_validated(data, validator):
                 outcome.interchanges.append(result)
                 outcome.envelopes.append(envelope)
                 outcome.partner_seen = attribute_isa(registry, result)
@@ -169,14 +171,13 @@ def process_inbound(
             return outcome
         if writer is not None:
             outcome.acks = write_acks(outcome, writer, profile)
-    translated = (translate or _translate)(data, profile.id)
+    if translate is None:
+        translated = translate_bytes(data, partner=profile.id, strict_isa=profile.documents.strict_isa)
+    else:
+        translated = translate(data, profile.id)
     translated.errors = [e for e in translated.errors if not _is_ack_set(e)]
     outcome.documents, outcome.errors = route_documents(translated, profile, xref)
     return outcome
-
-
-def _translate(data: bytes, partner_id: str) -> TranslationResult:
-    return translate_bytes(data, partner=partner_id)
 
 
 def _only_acks(results: list[InterchangeResult]) -> bool:

@@ -35,15 +35,15 @@ def detect_format(data: bytes) -> str:
     raise UnknownFormat("input is neither X12 (no ISA at the start) nor XML")
 
 
-def translate_bytes(data: bytes, *, partner: str | None = None) -> TranslationResult:
+def translate_bytes(data: bytes, *, partner: str | None = None, strict_isa: bool = True) -> TranslationResult:
     """Every document of ``data`` in canonical form, plus an error per set/document that was not.
 
-    ``partner`` (a profile id) is passed to the XML mappings that need it; X12 mapping
-    does not depend on it yet.
+    ``partner`` (a profile id) is passed to the XML mappings that need it; ``strict_isa``
+    is the partner's ISA padding policy (profile ``documents.strict_isa``).
     """
     fmt = detect_format(data)
     if fmt == "x12":
-        return translate_x12(data)
+        return translate_x12(data, strict_isa_widths=strict_isa)
     if fmt == "cxml":
         return _call("translators.cxml", "translate_cxml", data, fmt, partner=None)
     return _call("translators.xml_mapping", "translate_xml", data, fmt, partner=partner)

@@ -8,23 +8,23 @@ run itself). Every problem is one line ``file: field.path: message``.
 ``test`` replays the partner's samples (:mod:`gateway.commands.partners_replay`).
 
 Exit codes: 0 valid / all samples pass, 1 invalid / a sample fails, 2 the path,
-partner or samples do not exist (or the pipeline is not built yet).
+partner or samples do not exist.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from partners.errors import ProfileError, display_path
 from partners.profile import Profile
 from partners.registry import Registry, check_path, default_folder
+from translators.result import TranslationResult
 from translators.rules import check_rules
+from translators.translate import translate_bytes
 
-if TYPE_CHECKING:
-    from .partners_replay import Outcome, Translate
+from .partners_replay import Translate, replay_partner
 
 __all__ = ["run_list", "run_validate", "run_test", "format_table", "check"]
 
@@ -84,33 +84,9 @@ def run_list(path: str | None) -> int:
     return 0
 
 
-def _translator() -> Translate | None:
-    """``translators.translate.translate_bytes`` as the replay needs it, None until it exists."""
-    try:
-        from translators.translate import translate_bytes
-    except ImportError:
-        return None
-    return lambda data, partner_id: translate_bytes(data, partner=partner_id)
-
-
-def _replayer() -> tuple[Callable[..., list[Outcome]] | None, str]:
-    """(``replay_partner``, "") or (None, what is missing): the whole pipeline, imported only here."""
-    try:
-        from .partners_replay import replay_partner
-    except ImportError as exc:
-        return None, str(exc)
-    return replay_partner, ""
-
-
 def run_test(partner_id: str, path: str | None, update: bool, translate: Translate | None = None) -> int:
     folder = _folder(path)
     if folder is None:
-        return 2
-    replay_partner, missing = _replayer()
-    translate = translate or _translator()
-    if replay_partner is None or translate is None:
-        missing = missing or "needs translators.translate.translate_bytes"
-        print(f"edigw partners test: not built yet ({missing})", file=sys.stderr)
         return 2
     _, errors = check(folder)
     for error in errors:
@@ -121,6 +97,11 @@ def run_test(partner_id: str, path: str | None, update: bool, translate: Transla
     if partner_id not in registry:
         print(f"edigw partners test: no partner {partner_id!r} in {display_path(folder)}", file=sys.stderr)
         return 2
+    if translate is None:
+
+        def translate(data: bytes, pid: str) -> TranslationResult:
+            return translate_bytes(data, partner=pid, strict_isa=registry.get(pid).documents.strict_isa)
+
     outcomes = replay_partner(registry, partner_id, translate, write_goldens=update)
     if not outcomes:
         samples = registry.get(partner_id).samples_dir

@@ -22,15 +22,6 @@ from translators.translate import UnknownFormat, translate_bytes
 __all__ = ["run"]
 
 
-def _with_partner_rules(result: TranslationResult, partner: str) -> TranslationResult:
-    from partners.registry import Registry
-    from translators.pipeline import route_documents
-
-    registry = Registry.load()
-    routed, errors = route_documents(result, registry.get(partner), registry.xref(partner))
-    return TranslationResult([r.item for r in routed], errors)
-
-
 def run(path: str, partner: str | None = None) -> int:
     try:
         with open(path, "rb") as fh:
@@ -38,18 +29,27 @@ def run(path: str, partner: str | None = None) -> int:
     except OSError as exc:
         click.echo(f"edigw translate: cannot read {path}: {exc.strerror or exc}", err=True)
         return 2
-    try:
-        result = translate_bytes(data, partner=partner)
-    except UnknownFormat as exc:
-        click.echo(f"edigw translate: {path}: {exc}", err=True)
-        return 2
+    profile = None
     if partner is not None:
         from partners.errors import PartnerError
+        from partners.registry import Registry
 
         try:
-            result = _with_partner_rules(result, partner)
+            registry = Registry.load()
+            profile = registry.get(partner)
         except PartnerError as exc:
             click.echo(f"edigw translate: partner {partner!r}: {exc}", err=True)
             return 2
+    strict = profile.documents.strict_isa if profile is not None else True
+    try:
+        result = translate_bytes(data, partner=partner, strict_isa=strict)
+    except UnknownFormat as exc:
+        click.echo(f"edigw translate: {path}: {exc}", err=True)
+        return 2
+    if profile is not None:
+        from translators.pipeline import route_documents
+
+        routed, errors = route_documents(result, profile, registry.xref(profile.id))
+        result = TranslationResult([r.item for r in routed], errors)
     sys.stdout.write(to_json(result.as_dict()) + "\n")
     return 1 if result.errors else 0
