@@ -122,11 +122,3 @@ def test_bundled_samples_pass_end_to_end(monkeypatch: pytest.MonkeyPatch) -> Non
         result = runner.invoke(cli, ["partners", "test", partner])
         assert result.exit_code == 0, result.output
         assert "FAIL" not in result.stdout
-
-
-def test_not_built_yet_exits_2(folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    import gateway.commands.partners as command
-
-    monkeypatch.setattr(command, "_translator", lambda: None)
-    assert run_test("bigbox", str(folder), update=False) == 2
-    assert "not built yet" in capsys.readouterr().err
