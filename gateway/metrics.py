@@ -4,8 +4,10 @@ Counts and queue sizes are read from the store at scrape time (``StoreCollector`
 rather than kept in process memory: the gateway, the embedded worker and separate
 ``edigw worker`` processes all write the same tables, and messages, documents, events
 and acknowledgements are never deleted, so the counts only grow, as Prometheus
-counters must. Processing latency is a real in-process histogram: whoever finishes a
-message calls ``observe_processing``.
+counters must. Processing latency comes from the store too: the worker that processes a
+message records the seconds since its receipt on the ``processed`` event, and the
+collector reports quantiles over the last hour (workers run in other processes, so an
+in-process histogram here would never see them).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 
-from prometheus_client import REGISTRY, CollectorRegistry, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
@@ -23,26 +25,40 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.store import Acknowledgement, Delivery, DeliveryState, Document, Event, Message
 from gateway.store.types import utcnow
 
-__all__ = ["PROCESSING_SECONDS", "StoreCollector", "observe_processing", "register_store_collector"]
+__all__ = ["StoreCollector", "latency_quantiles", "register_store_collector", "QUANTILES"]
 
 log = logging.getLogger("edigw.metrics")
 
-PROCESSING_SECONDS = Histogram(
-    "edigw_processing_seconds",
-    "Time from receipt of a message to the end of its processing",
-    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
-)
+#: Quantiles of receipt-to-processed latency reported, over at most this many recent messages.
+QUANTILES = (0.5, 0.9, 0.99)
+LATENCY_WINDOW = dt.timedelta(hours=1)
+LATENCY_SAMPLES = 5000
 
 #: Event states that are a delivery attempt's outcome (the detail names the sink).
 DELIVERY_OUTCOMES = ("delivered", "retrying", "dead_letter")
 
 
-def observe_processing(received_at: dt.datetime, finished_at: dt.datetime | None = None) -> None:
-    PROCESSING_SECONDS.observe(max(0.0, ((finished_at or utcnow()) - received_at).total_seconds()))
+def latency_quantiles(values: list[float], quantiles: tuple[float, ...] = QUANTILES) -> dict[float, float]:
+    """Nearest-rank quantiles of ``values`` (empty dict for no values)."""
+    if not values:
+        return {}
+    ordered = sorted(values)
+    return {q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] for q in quantiles}
 
 
 class StoreCollector(Collector):
     """Counters and gauges computed from the store on every scrape."""
+
+    @staticmethod
+    def _latency(session: Session) -> Metric:
+        gauge = GaugeMetricFamily(
+            "edigw_processing_seconds",
+            "Receipt to end of processing, quantiles over the last hour",
+            labels=["quantile"],
+        )
+        for quantile, value in latency_quantiles(_processing_seconds(session)).items():
+            gauge.add_metric([str(quantile)], value)
+        return gauge
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -61,6 +77,7 @@ class StoreCollector(Collector):
             yield up
 
     def _collect(self, session: Session) -> Iterator[Metric]:
+        yield self._latency(session)
         received = CounterMetricFamily(
             "edigw_messages_received", "Inbound messages received", labels=["partner", "transport"]
         )
@@ -148,6 +165,17 @@ class StoreCollector(Collector):
         up = GaugeMetricFamily("edigw_store_up", "1 when the store answered the metrics queries")
         up.add_metric([], 1)
         yield up
+
+
+def _processing_seconds(session: Session) -> list[float]:
+    since = utcnow() - LATENCY_WINDOW
+    rows = session.scalars(
+        select(Event.detail)
+        .where(Event.state == "processed", Event.at >= since)
+        .order_by(Event.id.desc())
+        .limit(LATENCY_SAMPLES)
+    )
+    return [float(d["seconds"]) for d in rows if d and isinstance(d.get("seconds"), (int, float))]
 
 
 def register_store_collector(sessions: sessionmaker[Session], registry: CollectorRegistry = REGISTRY) -> StoreCollector:

@@ -11,6 +11,7 @@ message as received, and the broker redelivers the task (acks_late).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid
@@ -42,6 +43,7 @@ from gateway.store import (
     set_key,
     transaction,
 )
+from gateway.store.types import utcnow
 from gateway.task_names import DELIVER_TASK, PROCESS_INBOUND_TASK, SEND_OUTBOUND_TASK
 from partners.profile import Profile
 from tasks.celery_app import celery_app
@@ -77,7 +79,7 @@ def process_inbound(
         if message is None:
             return "unknown message"
         status = current_status(session, mid)
-        partner_id, raw = message.partner_id, message.raw
+        partner_id, raw, received_at = message.partner_id, message.raw, message.received_at
     if status not in ("received", "replayed"):
         return f"already {status}"
     if partner_id not in rt.registry:
@@ -86,7 +88,7 @@ def process_inbound(
         return "rejected"
     profile = rt.registry.get(partner_id)
     outcome = run_pipeline(raw, profile, rt.registry, xref=rt.registry.xref(partner_id))
-    persist_outcome(rt, mid, profile, outcome, correlation_id)
+    persist_outcome(rt, mid, profile, outcome, correlation_id, received_at)
     log.info(
         "message %s from %s: %s, %d documents, %d errors, %d acks",
         message_id,
@@ -100,7 +102,12 @@ def process_inbound(
 
 
 def persist_outcome(
-    rt: Runtime, message_id: uuid.UUID, profile: Profile, outcome: InboundOutcome, correlation_id: str | None
+    rt: Runtime,
+    message_id: uuid.UUID,
+    profile: Profile,
+    outcome: InboundOutcome,
+    correlation_id: str | None,
+    received_at: dt.datetime | None = None,
 ) -> None:
     partner_id = profile.id
     with transaction(rt.sessions) as session:
@@ -130,6 +137,8 @@ def persist_outcome(
             "errors": len(outcome.errors),
             "acks": [a.kind for a in outcome.acks],
         }
+        if received_at is not None:  # receipt to processed: /metrics reports its quantiles
+            summary["seconds"] = round((utcnow() - received_at).total_seconds(), 3)
         if outcome.unreadable:
             add_event(session, message_id, State.REJECTED, {**summary, "reason": outcome.unreadable})
         elif outcome.rejected:

@@ -15,13 +15,13 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from gateway.alerts import evaluate_alerts, record_alerts
 from gateway.logging_setup import bind_correlation, configure_logging, correlation, unbind_correlation
-from gateway.metrics import StoreCollector, observe_processing, register_store_collector
+from gateway.metrics import StoreCollector, latency_quantiles, register_store_collector
 from gateway.runtime import Runtime
 from gateway.settings import Settings
-from gateway.store import history
+from gateway.store import add_event, history, receive_message, transaction
 from partners.registry import Registry
 from tests.support.dashboard_seed import Seeded, seed
-from tests.support.gateway_server import BUNDLED_PARTNERS
+from tests.support.gateway_server import BUNDLED_PARTNERS, running_gateway
 
 pytestmark = pytest.mark.integration
 
@@ -64,13 +64,18 @@ def _registry_with(collector: StoreCollector) -> CollectorRegistry:
     return registry
 
 
-def test_processing_histogram_observes() -> None:
-    from gateway.metrics import PROCESSING_SECONDS
-
-    before = PROCESSING_SECONDS._sum.get()  # noqa: SLF001 - reading the sample is the point
-    now = dt.datetime.now(dt.UTC)
-    observe_processing(now - dt.timedelta(seconds=2), now)
-    assert PROCESSING_SECONDS._sum.get() == pytest.approx(before + 2)  # noqa: SLF001
+def test_processing_latency_quantiles_come_from_processed_events(tmp_path: Path) -> None:
+    with running_gateway(tmp_path / "home") as gw:
+        with transaction(gw.runtime.sessions) as session:
+            for seconds in (0.2, 0.4, 0.6, 0.8, 5.0):
+                mid = receive_message(
+                    session, partner_id="bigbox", transport="rest", raw=str(seconds).encode(), task=None
+                ).message.id
+                add_event(session, mid, "processed", {"seconds": seconds})
+        text = generate_latest(_registry_with(StoreCollector(gw.runtime.sessions))).decode()
+    assert 'edigw_processing_seconds{quantile="0.5"} 0.6' in text
+    assert 'edigw_processing_seconds{quantile="0.99"} 5.0' in text
+    assert latency_quantiles([]) == {}
 
 
 def test_json_logs_carry_the_correlation_id_on_every_line() -> None:

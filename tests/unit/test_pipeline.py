@@ -8,9 +8,7 @@ from partners.registry import Registry
 from tests.support.gateway_server import BUNDLED_PARTNERS
 from translators.pipeline import process_inbound, write_acks
 
-PADDED = (
-    b"ISA*00*          *00*          *ZZ*BIGBOXSTORES   *ZZ*EDIGW          *240101*1200*U*00401*000000301*0*P*>~"
-)
+PADDED = b"ISA*00*          *00*          *ZZ*BIGBOXSTORES   *ZZ*EDIGW          *240101*1200*U*00401*000000301*0*P*>~"
 UNPADDED = b"ISA*00**00**ZZ*BIGBOXSTORES*ZZ*EDIGW*240101*1200*U*00401*000000301*0*P*>~"
 BODY = (
     b"GS*PO*BIGBOXSTORES*EDIGW*20240101*1200*301*X*004010~ST*850*0001~BEG*00*SA*PO-PIPE**20240101~"
