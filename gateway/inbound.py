@@ -22,7 +22,6 @@ from gateway.logging_setup import bind_correlation
 from gateway.store import (
     Acknowledgement,
     Direction,
-    Message,
     Received,
     State,
     add_event,
@@ -124,8 +123,3 @@ def find_receipt(sessions: sessionmaker[Session], related_message_id: uuid.UUID,
         )
         ack = session.scalars(stmt).first()
         return ack.raw if ack is not None else None
-
-
-def message_exists(sessions: sessionmaker[Session], message_id: uuid.UUID) -> bool:
-    with sessions() as session:
-        return session.get(Message, message_id) is not None
