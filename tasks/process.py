@@ -165,7 +165,7 @@ def _claim_envelopes(session: Session, message_id: uuid.UUID, interchanges: list
             group_key(sender, receiver, g.functional_id, g.control_number) for g in result.groups if g.control_number
         ]
         duplicate = claim_keys(session, keys, message_id)
-        if duplicate is None:
+        if duplicate is None or duplicate.message_id == message_id:  # a replay holds its own keys
             fresh.add(result.control_number)
         else:
             add_event(
