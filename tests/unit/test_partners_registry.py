@@ -272,14 +272,17 @@ def test_watch_loop_reports_reload_results(folder: Path, registry: Registry) -> 
         results.append(errors)
         stop.set()
 
-    thread = threading.Thread(target=watch, args=(registry, 0.01, stop, on_reload))
+    thread = threading.Thread(target=watch, args=(registry, 0.01, stop, on_reload), daemon=True)
     thread.start()
     broken = edited(read(folder, "bigbox"), "status", "broken")
-    # the watcher takes its first look when its thread runs: edit until it has seen one
-    for _ in range(100):
-        write(folder, "bigbox", broken)
-        if stop.wait(0.1):
-            break
+    try:
+        # the watcher takes its first look when its thread runs: edit until it has seen one
+        for _ in range(100):
+            write(folder, "bigbox", broken)
+            if stop.wait(0.1):
+                break
+    finally:
+        stop.set()  # a failing test must not leave the loop running
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert results and results[0][0].field == "status"
