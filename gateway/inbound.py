@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +32,16 @@ from gateway.store import (
     transaction,
 )
 
-__all__ = ["Stored", "store_inbound", "store_rejected", "store_sent_receipt", "find_receipt", "UNKNOWN_PARTNER"]
+__all__ = [
+    "Stored",
+    "store_inbound",
+    "store_rejected",
+    "store_sent_receipt",
+    "find_receipt",
+    "http_blob",
+    "split_http_blob",
+    "UNKNOWN_PARTNER",
+]
 
 log = logging.getLogger("edigw.inbound")
 
@@ -84,6 +95,17 @@ def store_rejected(
         add_event(session, message.id, State.REJECTED, {"reason": reason, **(detail or {})})
     duplicate = received.duplicate_of.message_id if received.duplicate_of else None
     return Stored(message.id, message.correlation_id, duplicate)
+
+
+def http_blob(headers: Mapping[str, str], body: bytes) -> bytes:
+    """HTTP headers and body as one stored blob (receipts are kept exactly as sent or received)."""
+    return "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode("utf-8") + b"\r\n" + body
+
+
+def split_http_blob(blob: bytes) -> tuple[dict[str, str], bytes]:
+    """The headers and body of a blob made by :func:`http_blob`."""
+    head, _, body = blob.partition(b"\r\n\r\n")
+    return dict(BytesHeaderParser().parsebytes(head + b"\r\n\r\n").items()), body
 
 
 def store_sent_receipt(

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from edi.as2 import AS2Error, Compression, Envelope, MdnMode, SendOptions, build_message, parse_mdn
 from edi.as2.mdn import MdnResult
 from edi.as2.mic import Mic
+from gateway.inbound import http_blob
 from gateway.runtime import Runtime
 from gateway.store import (
     Direction,
@@ -36,6 +37,8 @@ from gateway.store import (
     record_ack,
     transaction,
 )
+from gateway.store.acks import EXPECTED
+from gateway.store.models import Acknowledgement
 from partners.profile import Profile
 
 __all__ = ["SendResult", "TransientSendError", "PermanentSendError", "send_as2", "record_mdn", "RETRYABLE_STATUS"]
@@ -185,10 +188,7 @@ def _store_mdn(
     headers: Mapping[str, str],
     body: bytes,
 ) -> None:
-    from gateway.store.acks import EXPECTED
-    from gateway.store.models import Acknowledgement
-
-    blob = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode() + b"\r\n" + body
+    blob = http_blob(headers, body)
     with transaction(runtime.sessions) as session:
         expected = session.scalars(
             select(Acknowledgement).where(

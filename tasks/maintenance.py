@@ -18,6 +18,7 @@ from typing import Any
 
 from gateway.alerts import evaluate_alerts, record_alerts
 from gateway.broker import publish_outbox
+from gateway.inbound import find_receipt, split_http_blob
 from gateway.store import State, add_event, overdue_acks, transaction
 from gateway.task_names import CHECK_OVERDUE_TASK, RELAY_OUTBOX_TASK, SEND_ASYNC_MDN_TASK
 from tasks.celery_app import celery_app
@@ -81,14 +82,11 @@ def check_overdue() -> int:
 @celery_app.task(name=SEND_ASYNC_MDN_TASK, bind=True, acks_late=True, max_retries=10)
 def send_async_mdn(self: Any, message_id: str, url: str, **_: object) -> str:
     """POST the MDN we stored for ``message_id`` to the partner's Receipt-Delivery-Option URL."""
-    from gateway.inbound import find_receipt
-
     rt = runtime()
     blob = find_receipt(rt.sessions, uuid.UUID(message_id), "MDN")
     if blob is None:
         return "no MDN stored"
-    head, _, body = blob.partition(b"\r\n\r\n")
-    headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line)
+    headers, body = split_http_blob(blob)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - partner-requested URL, profile-checked

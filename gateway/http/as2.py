@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from email.parser import BytesHeaderParser
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -21,8 +20,18 @@ from edi.as2 import AS2Error, Envelope, MalformedMessage, build_mdn, parse_messa
 from edi.as2.mdn import MdnMessage
 from edi.as2.mic import Mic
 from gateway.http.keys import RUNTIME
-from gateway.inbound import UNKNOWN_PARTNER, find_receipt, store_inbound, store_rejected, store_sent_receipt
+from gateway.inbound import (
+    UNKNOWN_PARTNER,
+    find_receipt,
+    http_blob,
+    split_http_blob,
+    store_inbound,
+    store_rejected,
+    store_sent_receipt,
+)
+from gateway.outbound_as2 import record_mdn
 from gateway.runtime import Runtime
+from gateway.store import enqueue, transaction
 from gateway.task_names import SEND_ASYNC_MDN_TASK
 
 __all__ = ["routes", "serialize_mdn", "mdn_response"]
@@ -33,13 +42,11 @@ routes = web.RouteTableDef()
 
 def serialize_mdn(mdn: MdnMessage) -> bytes:
     """Headers and body of an MDN as one blob, so the very same MDN can be returned again."""
-    head = "".join(f"{k}: {v}\r\n" for k, v in mdn.headers.items())
-    return head.encode("utf-8") + b"\r\n" + mdn.body
+    return http_blob(mdn.headers, mdn.body)
 
 
 def mdn_response(blob: bytes) -> web.Response:
-    head, _, body = blob.partition(b"\r\n\r\n")
-    headers = BytesHeaderParser().parsebytes(head + b"\r\n\r\n")
+    headers, body = split_http_blob(blob)
     response = web.Response(body=body, status=200)
     for name, value in headers.items():
         if name.lower() not in ("content-length", "transfer-encoding", "connection"):
@@ -143,8 +150,6 @@ def _answer(
     )
     if envelope.mdn.is_async and _async_url_allowed(runtime, partner_id, envelope.mdn.async_url):
         # The async MDN goes out through the outbox (tasks send it); answer the POST now.
-        from gateway.store import enqueue, transaction
-
         with transaction(runtime.sessions) as session:
             enqueue(session, SEND_ASYNC_MDN_TASK, {"message_id": str(message_id), "url": envelope.mdn.async_url})
         return web.Response(status=200, text="received; MDN follows asynchronously\n")
@@ -172,7 +177,5 @@ async def receive_async_mdn(request: web.Request) -> web.Response:
         envelope = read_envelope(headers)
     except MalformedMessage as exc:
         raise web.HTTPBadRequest(text=f"not an AS2 MDN: {exc}\n") from exc
-    from gateway.outbound_as2 import record_mdn
-
     await asyncio.to_thread(record_mdn, runtime, envelope, headers, body)
     return web.Response(status=200, text="MDN received\n")

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from gateway.outbound_as2 import send_as2
 from gateway.store import Acknowledgement, Direction, Message, current_status, transaction
 from tests.support import oscrypto_compat
+from tests.support.as2_exchange import http_bytes
 from tests.support.gateway_server import RunningGateway, free_port, running_gateway
 from tests.support.partner_folder import copy_partners
 
@@ -43,10 +44,6 @@ PO = (
 def pem(home: Path, as2_id: str, key: bool) -> bytes:
     cert = (home / "keys" / f"{as2_id}.crt").read_bytes()
     return (home / "keys" / f"{as2_id}.key").read_bytes() + cert if key else cert
-
-
-def http_bytes(headers: dict[str, str], body: bytes) -> bytes:
-    return b"".join(f"{k}: {v}\r\n".encode() for k, v in headers.items()) + b"\r\n" + body
 
 
 class Pyas2libReceiver:
