@@ -23,6 +23,7 @@ from partners.xref import ItemXref
 from translators.result import Translated, TranslationError, TranslationResult
 from translators.rules import RuleViolation, apply_rules
 from translators.translate import UnknownFormat, detect_format, translate_bytes
+from translators.x12.inbound import known_verdicts
 
 __all__ = [
     "Routed",
@@ -172,7 +173,9 @@ def process_inbound(
         if writer is not None:
             outcome.acks = write_acks(outcome, writer, profile)
     if translate is None:
-        translated = translate_bytes(data, partner=profile.id, strict_isa=profile.documents.strict_isa)
+        # the sets were validated above for the acks: translation reuses those verdicts
+        known = known_verdicts(outcome.interchanges) if standard == "x12" else None
+        translated = translate_bytes(data, partner=profile.id, strict_isa=profile.documents.strict_isa, known=known)
     else:
         translated = translate(data, profile.id)
     translated.errors = [e for e in translated.errors if not _is_ack_set(e)]

@@ -12,7 +12,7 @@ import importlib
 import re
 
 from .result import Source, TranslationError, TranslationResult
-from .x12.inbound import translate_x12
+from .x12.inbound import Known, translate_x12
 
 __all__ = ["UnknownFormat", "detect_format", "translate_bytes"]
 
@@ -35,15 +35,18 @@ def detect_format(data: bytes) -> str:
     raise UnknownFormat("input is neither X12 (no ISA at the start) nor XML")
 
 
-def translate_bytes(data: bytes, *, partner: str | None = None, strict_isa: bool = True) -> TranslationResult:
+def translate_bytes(
+    data: bytes, *, partner: str | None = None, strict_isa: bool = True, known: Known | None = None
+) -> TranslationResult:
     """Every document of ``data`` in canonical form, plus an error per set/document that was not.
 
     ``partner`` (a profile id) is passed to the XML mappings that need it; ``strict_isa``
-    is the partner's ISA padding policy (profile ``documents.strict_isa``).
+    is the partner's ISA padding policy (profile ``documents.strict_isa``); ``known`` are
+    X12 set verdicts the caller already has (see :func:`translators.x12.inbound.known_verdicts`).
     """
     fmt = detect_format(data)
     if fmt == "x12":
-        return translate_x12(data, strict_isa_widths=strict_isa)
+        return translate_x12(data, strict_isa_widths=strict_isa, known=known)
     if fmt == "cxml":
         return _call("translators.cxml", "translate_cxml", data, fmt, partner=None)
     return _call("translators.xml_mapping", "translate_xml", data, fmt, partner=partner)

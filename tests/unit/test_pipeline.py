@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from edi.x12.ack import AckWriter
 from edi.x12.control import InMemoryAllocator
 from partners.registry import Registry
@@ -49,3 +51,20 @@ def test_acknowledgements_are_never_acknowledged() -> None:
     again = process_inbound(ack, registry.get("bigbox"), registry)
     assert again.acks == [] and again.documents == [] and again.errors == []
     assert write_acks(again, AckWriter(InMemoryAllocator()), registry.get("bigbox")) == []
+
+
+def test_each_set_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ack pass validates the sets; translation reuses those verdicts instead of validating again."""
+    import edi.x12.validate as validate
+
+    calls: list[str] = []
+    real = validate.validate_set
+
+    def counting(ts, **kw):  # type: ignore[no-untyped-def]
+        calls.append(ts.control_number)
+        return real(ts, **kw)
+
+    monkeypatch.setattr(validate, "validate_set", counting)
+    out = outcome(PADDED)
+    assert len(out.documents) == 1
+    assert calls == ["0001"]

@@ -18,7 +18,7 @@ The good sets of a file are translated whatever happens to the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from translators.result import Source, Translated, TranslationError, Translation
 
 from . import MAPPINGS, MappingError, to_canonical
 
-__all__ = ["translate_x12", "translate_set", "set_error_codes", "REQUIRED"]
+__all__ = ["translate_x12", "translate_set", "set_error_codes", "known_verdicts", "Known", "REQUIRED"]
 
 Checker = Callable[[TransactionSet], SetResult]
 
@@ -111,6 +111,22 @@ class _Pending:
     items: list[tuple[FunctionalGroup | None, Translated | TranslationError]] = field(default_factory=list)
 
 
+#: (ISA13, GS06, ST02) -> the verdicts of the sets with those numbers, in file order
+Known = dict[tuple[str, str, str], list[SetResult]]
+
+
+def known_verdicts(results: Iterable[InterchangeResult]) -> Known:
+    """Index a validator's results for :func:`translate_x12`."""
+    known: Known = {}
+    for result in results:
+        for group in result.groups:
+            for verdict in group.sets:
+                known.setdefault((result.control_number, group.control_number, verdict.control_number), []).append(
+                    verdict
+                )
+    return known
+
+
 class _Verdicts:
     """Validation, in one place: the set check now, envelope verdicts at each interchange end.
 
@@ -118,7 +134,8 @@ class _Verdicts:
     sets, which :func:`~edi.x12.validate.validate_set` checks once, here.
     """
 
-    def __init__(self, strict_isa_widths: bool) -> None:
+    def __init__(self, strict_isa_widths: bool, known: Known | None = None) -> None:
+        self.known = known
         try:
             from edi.x12.validate import Validator, validate_set
         except ImportError:  # a build without the validator: translate unvalidated
@@ -137,6 +154,13 @@ class _Verdicts:
         return self.validator.finish() if self.validator is not None else None
 
     def set_verdict(self, ts: TransactionSet) -> SetResult | None:
+        if self.known is not None:  # already validated by the caller (the pipeline's ack pass)
+            group = ts.group
+            ic = group.interchange if group is not None else None
+            key = (ic.control_number if ic else "", group.control_number if group else "", ts.control_number)
+            results = self.known.get(key)
+            if results and results[0].set_id == ts.id:
+                return results.pop(0)
         return self.check(ts) if self.check is not None else None
 
 
@@ -160,10 +184,14 @@ def _apply_envelope(result: InterchangeResult | None, pending: _Pending, out: Tr
     pending.items.clear()
 
 
-def translate_x12(data: X12Source, *, strict_isa_widths: bool = True) -> TranslationResult:
-    """Translate every set of an X12 file (bytes, path or binary stream)."""
+def translate_x12(data: X12Source, *, strict_isa_widths: bool = True, known: Known | None = None) -> TranslationResult:
+    """Translate every set of an X12 file (bytes, path or binary stream).
+
+    ``known``: set verdicts the caller already has (:func:`known_verdicts`), so sets are
+    not validated a second time; a set without one is validated here.
+    """
     out = TranslationResult()
-    verdicts = _Verdicts(strict_isa_widths)
+    verdicts = _Verdicts(strict_isa_widths, None if known is None else {k: list(v) for k, v in known.items()})
     pending = _Pending()
     try:
         for kind, obj in read(data):
