@@ -8,7 +8,7 @@ defaults) can supply them; control numbers come from a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -68,16 +68,11 @@ class OutboundEnvelope:
 CREATION_STAMPS: dict[str, tuple[str, str]] = {"ship_notice": ("BSN03", "BSN04")}
 
 
-def _stamped(doc_type: str, document: Document | dict[str, Any], now: dt.datetime) -> Document | dict[str, Any]:
-    """Fill X12-required data that documents from other formats (cXML, ERP events) lack."""
-    if doc_type == "po_ack":
-        return with_ordered_quantities(document)
-    keys = CREATION_STAMPS.get(doc_type)
-    if keys is None:
-        return document
+def _creation_stamp(doc_type: str, document: Document | dict[str, Any], now: dt.datetime) -> Document | dict[str, Any]:
+    """The :data:`CREATION_STAMPS` elements, from the interchange time, when the document has none."""
+    date_key, time_key = CREATION_STAMPS[doc_type]
     data = dump(document) if isinstance(document, BaseModel) else dict(document)
     ext = dict(data.get("extensions") or {})
-    date_key, time_key = keys
     if date_key in ext:
         return document
     ext[date_key] = now.strftime("%Y%m%d")
@@ -104,6 +99,20 @@ def with_ordered_quantities(document: Document | dict[str, Any]) -> Document | d
     return {**data, "lines": lines} if changed else document
 
 
+Filler = Callable[[str, Document | dict[str, Any], dt.datetime], Document | dict[str, Any]]
+
+#: X12-required data that documents from other formats (cXML, ERP events) lack, per type.
+_FILLERS: dict[str, Filler] = {
+    "ship_notice": _creation_stamp,
+    "po_ack": lambda _type, document, _now: with_ordered_quantities(document),
+}
+
+
+def _filled(doc_type: str, document: Document | dict[str, Any], now: dt.datetime) -> Document | dict[str, Any]:
+    filler = _FILLERS.get(doc_type)
+    return document if filler is None else filler(doc_type, document, now)
+
+
 def _join(seg: Segment, component: str) -> Segment:
     """Kept raw composites (lists) joined with the outbound component separator."""
     if all(isinstance(v, str) for v in seg):
@@ -126,7 +135,7 @@ def build_interchange(
     )
     groups: dict[str, list[tuple[str, list[Segment]]]] = {}
     for doc_type, document in documents:
-        set_id, functional_id, body = to_segments(doc_type, _stamped(doc_type, document, now))
+        set_id, functional_id, body = to_segments(doc_type, _filled(doc_type, document, now))
         groups.setdefault(functional_id, []).append((set_id, body))
     isa13 = str(allocator.next("interchange", *pair)).zfill(9)
     isa = [
