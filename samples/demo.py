@@ -15,7 +15,6 @@ Everything runs on this machine: SQLite and the embedded broker under ``--home``
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import subprocess
@@ -42,7 +41,7 @@ from gateway.store import create_token, current_status, search_messages, transac
 from gateway.timeline import format_timeline, po_timeline
 from samples.simulators.as2_peer import send_as2
 from samples.simulators.callbacks import GatewayConfig
-from samples.simulators.runner import Simulators, run_all
+from samples.simulators.runner import LoopThread, Simulators, free_port, run_all
 from samples.simulators.sshd import SshdServer, sshd_unavailable, start_sshd
 from samples.simulators.x12gen import drop_sftp, make_850
 
@@ -54,30 +53,6 @@ NORTHWIND_SAMPLE = BUNDLED / "northwind-dist" / "samples" / "po-NW-55821.edi"
 
 def say(text: str) -> None:
     print(text, flush=True)
-
-
-class Loop:
-    """An asyncio loop in a thread, for the simulators and the gateway's HTTP server."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Any, timeout: float = 60) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _write_profiles(home: Path, sims: Simulators, sshd: SshdServer | None) -> Path:
@@ -177,9 +152,9 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
     else:
         say(f"SFTP leg skipped: {reason}")
 
-    port = _free_port()
+    port = free_port()
     gateway_url = f"http://127.0.0.1:{port}"
-    sims_loop, gw_loop = Loop(), Loop()
+    sims_loop, gw_loop = LoopThread(), LoopThread()
     sims_cm = run_all(home, GatewayConfig(url=gateway_url, token=token, partner_id="bigbox"))
     sims: Simulators = sims_loop.run(sims_cm.__aenter__())
     say("simulators: " + ", ".join(f"{k} {v}" for k, v in sims.urls.items()))
@@ -213,8 +188,8 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
             relay.stop()
             gw_loop.run(runner.cleanup())
             sims_loop.run(sims_cm.__aexit__(None, None, None))
-            gw_loop.stop()
-            sims_loop.stop()
+            gw_loop.close()
+            sims_loop.close()
             if sshd is not None:
                 sshd.stop()
             runtime.close()

@@ -7,10 +7,14 @@ URLs and the credentials the gateway needs come back as :class:`Simulators`, who
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -19,7 +23,30 @@ from samples.simulators import erp, partner, shop, wms
 from samples.simulators.base import STATE, SimulatorState
 from samples.simulators.callbacks import GatewayConfig
 
-__all__ = ["Simulators", "run_all", "start_app"]
+__all__ = ["Simulators", "run_all", "start_app", "LoopThread", "free_port"]
+
+
+class LoopThread:
+    """An asyncio event loop running in a daemon thread; ``run(coro)`` executes a coroutine on it."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Any, timeout: float = 60) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from aiohttp import web
 
-__all__ = ["serve_app", "LoopThread"]
+from samples.simulators.runner import LoopThread
 
-
-class LoopThread:
-    """An event loop running in a daemon thread; ``run(coro)`` executes a coroutine on it."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Any, timeout: float = 60) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
+__all__ = ["serve_app", "LoopThread"]  # LoopThread re-exported for tests
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,17 +14,12 @@ from typing import Any
 from gateway.http.app import create_app
 from gateway.runtime import Runtime
 from gateway.settings import Settings
+from samples.simulators.runner import free_port
 from tests.support.app_thread import serve_app
 
 __all__ = ["RunningGateway", "running_gateway", "free_port"]
 
 BUNDLED_PARTNERS = Path(__file__).resolve().parents[2] / "samples" / "partners"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
