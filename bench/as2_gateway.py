@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import serialization  # noqa: E402
 
 from edi.as2 import LocalIdentity, MdnMode, Partner, SendOptions, build_message  # noqa: E402
 from edi.as2.build import Compression  # noqa: E402
-from edi.as2.keys import load_certificate_pem, load_private_key_pem  # noqa: E402
+from samples.simulators.as2_peer import load_identity  # noqa: E402
 from tests.support.gateway_server import running_gateway  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -49,16 +49,8 @@ def po_850(n: int, size: int = 20 * 1024) -> bytes:
     return (head + "".join(lines) + tail).encode()
 
 
-def identity(keys: Path, as2_id: str) -> LocalIdentity:
-    return LocalIdentity(
-        as2_id,
-        load_private_key_pem((keys / f"{as2_id}.key").read_bytes()),
-        load_certificate_pem((keys / f"{as2_id}.crt").read_bytes()),
-    )
-
-
 def build_all(keys: Path, count: int, offset: int) -> list[tuple[dict[str, str], bytes]]:
-    sender, ours = identity(keys, "BIGBOX-AS2"), identity(keys, "EDIGW-AS2")
+    sender, ours = load_identity(keys, "BIGBOX-AS2"), load_identity(keys, "EDIGW-AS2")
     partner = Partner(ours.as2_id, verify_certificates=(ours.certificate,), encryption_certificate=ours.certificate)
     options = SendOptions(compression=Compression.BEFORE_SIGNING, mdn=MdnMode.SYNC, mdn_signed=True, filename="po.edi")
     out = []
@@ -85,7 +77,7 @@ def bare_pyas2lib(keys: Path, messages: list[tuple[dict[str, str], bytes]]) -> f
         fmt = serialization.PrivateFormat.PKCS8
         return ident.private_key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption()) + cert
 
-    ours, theirs = identity(keys, "EDIGW-AS2"), identity(keys, "BIGBOX-AS2")
+    ours, theirs = load_identity(keys, "EDIGW-AS2"), load_identity(keys, "BIGBOX-AS2")
     org = as2.Organization(as2_name=ours.as2_id, sign_key=pem(ours, True), decrypt_key=pem(ours, True))
     partner = as2.Partner(
         as2_name=theirs.as2_id, verify_cert=pem(theirs, False), encrypt_cert=pem(theirs, False), sign=True, encrypt=True

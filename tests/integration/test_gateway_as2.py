@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from edi.as2 import LocalIdentity, MdnMode, Partner, SendOptions, build_message, parse_mdn
 from edi.as2.build import Compression
-from edi.as2.keys import load_certificate_pem, load_private_key_pem
 from gateway.store import Message, current_status, history
+from samples.simulators.as2_peer import load_identity
 from tests.support.as2_keys import make_identity
 from tests.support.gateway_server import RunningGateway, running_gateway
 
@@ -31,12 +31,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway
 
 
 def identity(home: Path, as2_id: str) -> LocalIdentity:
-    keys = home / "keys"
-    return LocalIdentity(
-        as2_id,
-        load_private_key_pem((keys / f"{as2_id}.key").read_bytes()),
-        load_certificate_pem((keys / f"{as2_id}.crt").read_bytes()),
-    )
+    return load_identity(home / "keys", as2_id)
 
 
 def send(
