@@ -10,11 +10,10 @@ dropped.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from decimal import Decimal
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
@@ -253,10 +252,6 @@ def dump(model: BaseModel) -> dict[str, Any]:
     return _prune(model.model_dump(mode="python", exclude_defaults=True))
 
 
-_MARK = "\x00dec:"
-_MARKED = re.compile(r'"\\u0000dec:(-?[0-9.]+)"')
-
-
 def decimal_text(value: Decimal) -> str:
     """Plain decimal text without exponent or trailing zeros ("12.50" -> "12.5", 1E+2 -> "100")."""
     text = format(value.normalize(), "f")
@@ -266,25 +261,24 @@ def decimal_text(value: Decimal) -> str:
 def to_json(data: Any, indent: int | None = 2) -> str:
     """Serialize canonical data (a model or a dumped dict) with Decimals as exact JSON numbers.
 
-    The stdlib encoder writes floats only, so Decimals travel as marked strings and the
-    marks are replaced by the bare number text afterwards: exact, no float rounding.
+    orjson writes the text (``indent=2`` gives the same text as ``json.dumps(indent=2,
+    ensure_ascii=False)``; ``indent=None`` is compact, without spaces). Decimals are
+    handed to it as pre-serialized fragments of their plain text: exact, no float.
     """
     if isinstance(data, BaseModel):
         data = dump(data)
-    text = json.dumps(data, indent=indent, ensure_ascii=False, default=_encode)
-    return _MARKED.sub(lambda m: m.group(1), text) if _MARK_JSON in text else text
+    if indent not in (None, 2):
+        raise ValueError("canonical JSON is written compact or with an indent of 2")
+    return orjson.dumps(data, default=_encode, option=_INDENTED if indent else 0).decode()
 
 
-#: how a marked Decimal string looks inside the JSON text (json escapes the NUL)
-_MARK_JSON = '"\\u0000dec:'
+_INDENTED = orjson.OPT_INDENT_2
 
 
 def _encode(value: Any) -> Any:
-    """json's hook for the types it does not know (it calls this only for those)."""
+    """orjson's hook for the types it does not know (it calls this only for those)."""
     if isinstance(value, Decimal):
-        return _MARK + decimal_text(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+        return orjson.Fragment(decimal_text(value))
     if isinstance(value, BaseModel):
         return dump(value)
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
