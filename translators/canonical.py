@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +36,7 @@ __all__ = [
     "to_json",
     "decimal_text",
     "dump",
+    "canonical",
 ]
 
 
@@ -250,6 +251,88 @@ def dump(model: BaseModel) -> dict[str, Any]:
     walks what is left (empty strings, empty values inside ``extensions``).
     """
     return _prune(model.model_dump(mode="python", exclude_defaults=True))
+
+
+class _Shape:
+    """What :func:`canonical` needs of one model: field order, nested models, required
+    fields and the values of its ``Literal`` fields."""
+
+    __slots__ = ("index", "nested", "required", "choices")
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.index = {name: i for i, name in enumerate(model.model_fields)}
+        self.required = tuple(name for name, f in model.model_fields.items() if f.is_required())
+        self.nested: dict[str, _Shape] = {}
+        self.choices = {
+            name: frozenset(get_args(f.annotation))
+            for name, f in model.model_fields.items()
+            if get_origin(f.annotation) is Literal
+        }
+        for name, f in model.model_fields.items():
+            for arg in (f.annotation, *get_args(f.annotation)):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    self.nested[name] = _shape(arg)
+
+
+_SHAPES: dict[type[BaseModel], _Shape] = {}
+
+
+def _shape(model: type[BaseModel]) -> _Shape:
+    shape = _SHAPES.get(model)
+    if shape is None:
+        shape = _SHAPES[model] = _Shape(model)
+    return shape
+
+
+class _Unfit(Exception):
+    pass
+
+
+def canonical(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any] | None:
+    """``dump(model.model_validate(data))`` for a dict a trusted mapper built, without pydantic.
+
+    For the X12 readers, which build plain dicts of already typed values (Decimal, date,
+    str): ordering the keys as the model does and dropping empty ones is all validation
+    would change, at a fraction of its cost. None when ``data`` is not plainly such a
+    document (a required field missing, an unknown key, a nested value of the wrong
+    kind, a value outside a ``Literal``); the caller then validates it with pydantic,
+    for the precise error. The tests hold the mappers to ``canonical(...) ==
+    dump(model_validate(...))``, keys in the same order.
+    """
+    try:
+        return _canonical(_shape(model), data)
+    except _Unfit:
+        return None
+
+
+def _canonical(shape: _Shape, data: Any) -> dict[str, Any]:
+    if type(data) is not dict:
+        raise _Unfit
+    index, nested = shape.index, shape.nested
+    try:
+        keys = sorted(data, key=index.__getitem__)
+    except KeyError:
+        raise _Unfit from None
+    out = {}
+    for key in keys:
+        value = data[key]
+        if value is None:
+            continue
+        sub = nested.get(key)
+        if sub is not None:
+            value = [_canonical(sub, v) for v in value] if type(value) is list else _canonical(sub, value)
+        elif type(value) in _CONTAINERS:
+            value = _prune(value)
+        if type(value) in _EMPTIABLE and not value:
+            continue
+        out[key] = value
+    for key in shape.required:
+        if key not in out:
+            raise _Unfit
+    for key, allowed in shape.choices.items():
+        if key in out and out[key] not in allowed:
+            raise _Unfit
+    return out
 
 
 def decimal_text(value: Decimal) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .canonical import Document, dump
+from .canonical import DOCUMENT_TYPES, Document, dump
 
 __all__ = ["Source", "Translated", "TranslationError", "TranslationResult"]
 
@@ -32,14 +32,49 @@ class Source:
         }
 
 
-@dataclass(slots=True)
 class Translated:
-    type: str  # "order" | "ship_notice" | "invoice" | "po_ack"
-    document: Document
-    source: Source
+    """One translated document: its type, the document and where it came from.
+
+    ``document`` is given as a model, or as its JSON-ready dict (the X12 readers build
+    that directly, see :func:`translators.canonical.canonical`); either form is there
+    on demand, made once from the other.
+    """
+
+    __slots__ = ("type", "source", "_model", "_data")
+
+    def __init__(self, type: str, document: Document | dict[str, Any], source: Source) -> None:
+        self.type = type  # "order" | "ship_notice" | "invoice" | "po_ack"
+        self.source = source
+        self._model: Document | None = None
+        self._data: dict[str, Any] | None = None
+        if isinstance(document, dict):
+            self._data = document
+        else:
+            self._model = document
+
+    @property
+    def document(self) -> Document:
+        if self._model is None:
+            self._model = DOCUMENT_TYPES[self.type].model_validate(self._data)  # type: ignore[assignment]
+        return self._model  # type: ignore[return-value]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The document as a JSON-ready dict (:func:`~translators.canonical.dump`); do not mutate."""
+        if self._data is None:
+            self._data = dump(self._model)  # type: ignore[arg-type]
+        return self._data
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "document": dump(self.document), "source": self.source.as_dict()}
+        return {"type": self.type, "document": self.data, "source": self.source.as_dict()}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Translated):
+            return NotImplemented
+        return (self.type, self.data, self.source) == (other.type, other.data, other.source)
+
+    def __repr__(self) -> str:
+        return f"Translated(type={self.type!r}, document={self.data!r}, source={self.source!r})"
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from edi.x12.control import InMemoryAllocator
 from edi.x12.parse import iter_sets
 from translators.canonical import DOCUMENT_TYPES, dump
 from translators.x12 import to_canonical
+from tests.unit.test_translate_x12 import assert_shaped_as_pydantic
 from translators.x12.codes import ACK_TYPE, ITEM_ID_FIELDS, LINE_STATUS, ORDER_TYPE, PURPOSE
 from translators.x12.envelope import OutboundEnvelope, build_interchange, with_ordered_quantities
 
@@ -227,6 +228,7 @@ def test_canonical_x12_canonical_is_identity(typed: tuple[str, dict[str, Any]], 
     (ts,) = list(iter_sets(text_out.encode()))
     again_type, again = to_canonical(ts)
     assert again_type == doc_type
+    assert_shaped_as_pydantic(ts)
     # an 855 states the ordered quantity (PO102, kept in extensions) even when the source did not
     expected = with_ordered_quantities(document) if doc_type == "po_ack" else document
-    assert dump(again) == (dump(expected) if not isinstance(expected, dict) else expected)
+    assert again == (dump(expected) if not isinstance(expected, dict) else expected)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from edi.x12.model import Segment, TransactionSet
-from translators.canonical import DOCUMENT_TYPES, Document, dump
+from translators.canonical import DOCUMENT_TYPES, Document, canonical, dump
 
 from .core import MappingError
 from .document import FlatDocument
@@ -30,15 +30,19 @@ MAPPINGS: dict[str, Mapping] = {m.set_id: m for m in (ORDER, PO_ACK, SHIP_NOTICE
 BY_DOC_TYPE: dict[str, Mapping] = {m.doc_type: m for m in MAPPINGS.values()}
 
 
-def to_canonical(ts: TransactionSet) -> tuple[str, Document]:
-    """``(type, document)`` for a set whose ST01 is in :data:`MAPPINGS` (KeyError otherwise).
+def to_canonical(ts: TransactionSet) -> tuple[str, dict[str, Any]]:
+    """``(type, document)`` for a set whose ST01 is in :data:`MAPPINGS` (KeyError otherwise);
+    the document as its JSON-ready dict (what :func:`~translators.canonical.dump` gives).
 
+    The mapping's plain dict is shaped by :func:`~translators.canonical.canonical`, not
+    validated by pydantic, which only sees the documents that shaping refuses.
     Raises :class:`MappingError` when a value cannot be converted (with its AK3/AK4 place)
     and ``pydantic.ValidationError`` when a required field (PO number...) is missing.
     """
     mapping = MAPPINGS[ts.id]
     data = mapping.read(ts.segments, ts.delimiters.component)
-    return mapping.doc_type, mapping.model.model_validate(data)  # type: ignore[return-value]
+    shaped = canonical(mapping.model, data)
+    return mapping.doc_type, shaped if shaped is not None else dump(mapping.model.model_validate(data))
 
 
 def to_segments(doc_type: str, document: Document | dict[str, Any]) -> tuple[str, str, list[Segment]]:
