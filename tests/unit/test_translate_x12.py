@@ -13,10 +13,10 @@ import pytest
 
 from edi.x12.control import InMemoryAllocator
 from edi.x12.errors import X12Error
-from edi.x12.model import TransactionSet
 from edi.x12.parse import iter_sets
 from tests.conftest import ROOT, SAMPLES, corpus_params
-from translators.canonical import canonical, dump, to_json
+from tests.support.shaping import assert_shaped_as_pydantic
+from translators.canonical import dump
 from translators.translate import UnknownFormat, translate_bytes
 from translators.x12 import MAPPINGS, to_canonical
 from translators.x12.envelope import OutboundEnvelope, build_interchange
@@ -42,17 +42,6 @@ def round_trip(doc_type: str, document: object, version: str) -> dict:
     again_type, again = to_canonical(ts)
     assert again_type == doc_type
     return again
-
-
-def assert_shaped_as_pydantic(ts: TransactionSet) -> None:
-    """The mapping's dict, shaped without pydantic, is exactly what pydantic makes of it (keys in order)."""
-    mapping = MAPPINGS[ts.id]
-    data = mapping.read(ts.segments, ts.delimiters.component)
-    shaped = canonical(mapping.model, data)
-    if shaped is None:  # refused: to_canonical asks pydantic, whose verdict stands
-        return
-    expected = dump(mapping.model.model_validate(data))
-    assert list(to_json(shaped)) == list(to_json(expected))
 
 
 @pytest.mark.parametrize("path", CORPUS)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from edi.x12.control import InMemoryAllocator
 from edi.x12.parse import iter_sets
+from tests.support.shaping import assert_shaped_as_pydantic
 from translators.canonical import DOCUMENT_TYPES, dump
 from translators.x12 import to_canonical
-from tests.unit.test_translate_x12 import assert_shaped_as_pydantic
 from translators.x12.codes import ACK_TYPE, ITEM_ID_FIELDS, LINE_STATUS, ORDER_TYPE, PURPOSE
 from translators.x12.envelope import OutboundEnvelope, build_interchange, with_ordered_quantities
 
