@@ -27,8 +27,13 @@ from edi.x12.model import Segment
 from .core import Ctx, Data, F, Spec, build, convert, element_key, ext_elements, get_path, set_path, store
 from .items import read_item_ids, write_item_ids
 from .raw import keep_raw
+from .values import TEXT
 
 __all__ = ["Elements", "Qualified", "spec_index", "apply"]
+
+#: Segment lengths up to this have their kept positions cached (longer ones are rare and
+#: partner-controlled, so they are not allowed to grow the cache).
+_CACHED_LENGTHS = 64
 
 
 class Elements(Spec):
@@ -71,6 +76,7 @@ class Elements(Spec):
         self._key = (seg_id, tuple(sorted(self.match.items())))
         self._match = tuple(self.match.items())
         self._default_values = {pos: value for pos, (value, _) in self.defaults.items()}
+        self._kept_by_length: dict[int, tuple[int, ...]] = {}  # segment length -> _kept() without differing
 
     def read(self, seg: Segment, ctx: Ctx) -> bool:
         # The hot loop of every inbound document: plain indexing, no per-element helpers.
@@ -93,7 +99,7 @@ class Elements(Spec):
                     if derived and get_path(data, f.path) is None:
                         set_path(data, f.path, derived)
                 continue
-            value = convert(f.conv, text, seg, pos)
+            value = text if f.conv is TEXT else convert(f.conv, text, seg, pos)
             key = f.key
             current = data.get(key) if key is not None else get_path(data, f.path)
             if current is None:
@@ -103,17 +109,32 @@ class Elements(Spec):
                     set_path(data, f.path, value)
             elif current != value:
                 differing.append(pos)
-        mapped, defaults = self._mapped, self._default_values
-        ids_from, ids_end = self.ids_from or n, self.ids_end or n
-        for pos in range(1, n):
+        defaults = self._default_values
+        for pos in self._kept(n, differing):
             value = seg[pos]
-            if not value or (pos in mapped and pos not in differing) or ids_from <= pos <= ids_end:
-                continue
-            if defaults.get(pos) != value:
+            if value and defaults.get(pos) != value:
                 ctx.ext[element_key(self.seg_id, pos)] = value
         if self.ids_from is not None and n > self.ids_from:
-            read_item_ids(seg, self.ids_from, min(n - 1, ids_end), ctx)
+            read_item_ids(seg, self.ids_from, min(n - 1, self.ids_end or n), ctx)
         return True
+
+    def _kept(self, n: int, differing: list[int]) -> tuple[int, ...] | list[int]:
+        """Positions whose text goes to extensions, ascending: the unmapped ones outside the
+        item id pairs, plus mapped ones whose value differs from the field's (``differing``)."""
+        if differing:
+            skip = self._skipped(n) - set(differing)
+            return [pos for pos in range(1, n) if pos not in skip]
+        kept = self._kept_by_length.get(n)
+        if kept is None:
+            skip = self._skipped(n)
+            kept = tuple(pos for pos in range(1, n) if pos not in skip)
+            if n <= _CACHED_LENGTHS:
+                self._kept_by_length[n] = kept
+        return kept
+
+    def _skipped(self, n: int) -> set[int]:
+        ids = range(self.ids_from, (self.ids_end or n) + 1) if self.ids_from is not None else ()
+        return {*self._mapped, *ids}
 
     def write(self, data: Data) -> list[Segment]:
         values: dict[int, str] = {}
