@@ -42,24 +42,25 @@ _TIME_TAILS = {4: "", 6: "[0-5][0-9]", 7: "[0-5][0-9][0-9]", 8: "[0-5][0-9][0-9]
 TERMINATOR = "\x1e"
 
 
-def set_matcher(schema: SetSchema, delimiters: Delimiters) -> Matcher | None:
+def set_matcher(schema: SetSchema, delimiters: Delimiters, terminator: str = TERMINATOR) -> Matcher | None:
     """``fullmatch`` for the body text: each segment joined with the element separator and
-    followed by :data:`TERMINATOR`. None when the fast path does not apply (an interchange
+    followed by ``terminator`` (:data:`TERMINATOR`, or the text between segments as a file
+    has it, such as ``"~\n"``). None when the fast path does not apply (an interchange
     with a release character)."""
     if delimiters.release:
         return None
-    return _compile(schema, delimiters.element, delimiters.component, delimiters.repetition or "")
+    return _compile(schema, delimiters.element, delimiters.component, delimiters.repetition or "", terminator)
 
 
 @lru_cache(maxsize=64)  # (schema, delimiters) pairs: a handful per deployment
-def _compile(schema: SetSchema, element: str, component: str, repetition: str) -> Matcher:
-    builder = _Builder(element, component, repetition)
+def _compile(schema: SetSchema, element: str, component: str, repetition: str, terminator: str) -> Matcher:
+    builder = _Builder(element, component, repetition, terminator[0])
     by_id = {
         sid: builder.elements(schema.segments[sid]) if sid in schema.segments else builder.any_elements()
         for sid in sorted(schema.segment_ids)
     }
     one = _id_trie(by_id)
-    return re.compile(f"(?:(?>{one}){re.escape(TERMINATOR)})*+", re.DOTALL).fullmatch
+    return re.compile(f"(?:(?>{one}){re.escape(terminator)})*+", re.DOTALL).fullmatch
 
 
 def _id_trie(by_id: dict[str, str]) -> str:
@@ -71,12 +72,12 @@ def _id_trie(by_id: dict[str, str]) -> str:
 
 
 class _Builder:
-    def __init__(self, element: str, component: str, repetition: str) -> None:
+    def __init__(self, element: str, component: str, repetition: str, terminator: str) -> None:
         self.sep = re.escape(element)
         self.comp = re.escape(component)
         self.rep = re.escape(repetition) if repetition else ""
         printable = [*range(0x20, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]  # str.isprintable() in Latin-1
-        self.text = _char_class([c for c in printable if chr(c) not in (element, component, repetition)])
+        self.text = _char_class([c for c in printable if chr(c) not in (element, component, repetition, terminator)])
 
     def any_elements(self) -> str:
         """A segment the dictionary does not define: position is checked, elements are not."""
