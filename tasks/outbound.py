@@ -23,7 +23,6 @@ from celery import Task
 from sqlalchemy.orm import Session
 
 from edi.x12.parse import parse
-from edi.x12.validate import validate
 from gateway.outbound_as2 import PermanentSendError, TransientSendError, send_as2
 from gateway.runtime import Runtime
 from gateway.sftp_service import push_to_partner
@@ -44,11 +43,9 @@ from gateway.transports.errors import ConnectionLost, SftpConnectError, SftpErro
 from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
-from translators.canonical import DOCUMENT_TYPES, dump
-from translators.x12.inbound import set_error_codes
-from translators.x12.outbound import envelope_from_profile, render_x12
+from translators.outbound import prepare, render_for_partner
 
-__all__ = ["build_outbound", "send_outbound", "render_for_partner", "record_outbound", "OUTBOX_DIR"]
+__all__ = ["build_outbound", "send_outbound", "record_outbound", "OUTBOX_DIR"]
 
 log = logging.getLogger("edigw.outbound")
 
@@ -56,24 +53,6 @@ log = logging.getLogger("edigw.outbound")
 OUTBOX_DIR = "outbox"
 _TRANSACTION = {"po_ack": "855", "ship_notice": "856", "invoice": "810", "order": "850"}
 _NUMBER = {"po_ack": "po_number", "ship_notice": "shipment_id", "invoice": "invoice_number", "order": "po_number"}
-
-
-def render_for_partner(rt: Runtime, profile: Profile, doc_type: str, document: dict) -> tuple[bytes, str, str]:
-    """(bytes, content type, standard) of ``document`` as this partner receives it."""
-    if profile.transports.cxml is not None and not profile.identities.isa:
-        from translators.cxml import render_cxml
-        from translators.cxml.envelope import Credential, CxmlOptions
-
-        to = tuple(Credential(c.domain, c.identity) for c in profile.identities.cxml)
-        ours = Credential("NetworkID", "EDIGW")
-        return (
-            render_cxml(doc_type, document, options=CxmlOptions(from_=(ours,), to=to, sender=ours)),
-            "text/xml",
-            "cxml",
-        )
-    envelope = envelope_from_profile(profile, doc_type)
-    text = render_x12(doc_type, [document], envelope, StoreAllocator(rt.sessions))
-    return text.encode("utf-8"), "application/edi-x12", "x12"
 
 
 @celery_app.task(name=BUILD_OUTBOUND_TASK, bind=True, acks_late=True, max_retries=5)
@@ -88,19 +67,18 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
             return "already built"
         partner_id, body = event.partner_id, event.raw
     profile = rt.registry.get(partner_id)
-    model = DOCUMENT_TYPES[doc_type]
-    document = dump(model.model_validate(json.loads(body, parse_float=Decimal)))
-    document.setdefault("purpose", "original")  # a business event without a purpose is an original
+    document = prepare(doc_type, json.loads(body, parse_float=Decimal))
     number = str(document.get(_NUMBER[doc_type], "")) or None
     try:
-        payload, content_type, standard = render_for_partner(rt, profile, doc_type, document)
-        problems = _own_findings(payload) if standard == "x12" else []
+        rendered = render_for_partner(profile, doc_type, [document], allocator=StoreAllocator(rt.sessions))
+        problems = rendered.findings
     except (ValueError, KeyError) as exc:
         problems = [f"cannot render {doc_type}: {exc}"]
     if problems:  # never send a partner X12 our own validator rejects
         with transaction(rt.sessions) as session:
             add_event(session, event_id, State.REJECTED, {"reason": "outbound document invalid", "findings": problems})
         return "rejected"
+    payload, content_type, standard = rendered.payload, rendered.content_type, rendered.standard
     controls = _controls(payload) if standard == "x12" else ("", "", "")
     with transaction(rt.sessions) as session:
         doc, duplicate = record_document(
@@ -138,20 +116,6 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
         add_event(session, out_id, State.BUILT, {"document": str(doc.id), "from_event": message_id})
         enqueue(session, SEND_OUTBOUND_TASK, {"message_id": str(out_id), "correlation_id": correlation_id})
     return "built"
-
-
-def _own_findings(payload: bytes) -> list[str]:
-    """Why our validator would reject what we are about to send (empty when it is fine)."""
-    findings = []
-    for result in validate(payload):
-        if result.status == "R":
-            findings.append(f"TA1 {result.note_code}")
-        for group in result.groups:
-            findings += [f"AK9 {code}" for code in group.codes]
-            for ts in group.sets:
-                if not ts.accepted:
-                    findings += [f"{ts.set_id} {ts.control_number}: {', '.join(set_error_codes(ts))}"]
-    return findings
 
 
 def _controls(payload: bytes) -> tuple[str, str, str]:

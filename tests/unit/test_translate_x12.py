@@ -188,6 +188,21 @@ def test_cli_translate_and_render(tmp_path: Path) -> None:
     )
 
 
+def test_cli_render_prints_x12_our_validator_rejects_but_exits_1_with_its_report(tmp_path: Path) -> None:
+    """What the pipeline would refuse to send is never a silent success: BAK02/BAK04 missing."""
+    ack = tmp_path / "ack.json"
+    ack.write_text('{"po_number": "X1", "lines": [{"line_number": "1", "status": "accepted", "quantity": 2}]}')
+    done = _cli("render", "po_ack", str(ack), "--partner", "bigbox")
+    assert done.returncode == 1
+    assert done.stdout.startswith("ISA*") and "BAK*00**X1~" in done.stdout  # no purpose: an original
+    assert "would not be sent" in done.stderr
+    assert "element BAK02 (element 587): AK4 1" in done.stderr and "element BAK04" in done.stderr
+    ack.write_text('{"po_number": "X1", "ack_type": "AD", "po_date": "2026-11-01"}')
+    fixed = _cli("render", "po_ack", str(ack), "--partner", "bigbox")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "BAK*00*AD*X1*20261101~" in fixed.stdout and fixed.stderr == ""
+
+
 def test_cli_exit_codes(tmp_path: Path) -> None:
     assert _cli("translate", str(tmp_path / "missing.edi")).returncode == 2
     junk = tmp_path / "junk.txt"
