@@ -14,6 +14,10 @@ few valid values are left to the slow path (29 February, reals like ``5.``, expo
 characters beyond Latin-1). When it does not match, every segment goes through
 :func:`~edi.x12.element_checks.check_elements`, which finds and reports the errors; so
 results are exactly the slow path's, only cheaper for clean sets.
+
+Runs of element characters are possessive (``*+``, ``{m,n}+``): the character class
+never holds a separator, so giving characters back could never help a match, and the
+regex engine skips the bookkeeping for it.
 """
 
 from __future__ import annotations
@@ -81,11 +85,11 @@ class _Builder:
 
     def any_elements(self) -> str:
         """A segment the dictionary does not define: position is checked, elements are not."""
-        return f"(?:{self.sep}{self.text}*)*"
+        return f"(?:{self.sep}{self.text}*+)*+"
 
     def elements(self, spec: SegmentSpec) -> str:
         extra = spec.size - len(spec.elements)
-        tail = (f"(?:{self.sep}{self.text}*){{0,{extra}}}" if extra > 0 else "") + f"{self.sep}*"
+        tail = (f"(?:{self.sep}{self.text}*+){{0,{extra}}}+" if extra > 0 else "") + f"{self.sep}*+"
         patterns = [self.element(e) for e in spec.elements]
         return _sequence(patterns, [e[1] for e in spec.elements], spec.notes, self.sep, tail)
 
@@ -114,7 +118,7 @@ class _Builder:
         if codes is not None:
             return _trie(sorted(codes))
         if typ in ("AN", "ID"):
-            return f"{self.text}{_count(low, high)}"
+            return f"{self.text}{_count(low, high)}+"
         if typ == "DT":
             options = [f"[0-9]{{{n - 4}}}{_MMDD}" for n in (8, 6) if low <= n <= high]
             return f"(?:{'|'.join(options)})" if options else "(?!)"
@@ -125,7 +129,7 @@ class _Builder:
             if low == 1:  # the usual case: digits, one optional point, at most ``high`` digits
                 return f"-?(?=[0-9.]{{1,{high + 1}}}(?![0-9.]))(?:[0-9]{{1,{high}}}(?:\\.[0-9]*|)|\\.[0-9]+)"
             return f"-?(?:[0-9]{_count(low, high)}|(?=[0-9.]{_count(low + 1, high + 1)}(?![0-9.]))[0-9]*\\.[0-9]+)"
-        return f"-?[0-9]{_count(low, high)}"  # N0..N9
+        return f"-?[0-9]{_count(low, high)}+"  # N0..N9
 
 
 def _char_class(codes: list[int]) -> str:
