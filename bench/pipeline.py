@@ -1,7 +1,8 @@
 """Issue #7 benchmark: inbound 850s end to end, from receipt to the ERP simulator.
 
-For each configuration (Redis + PostgreSQL; the embedded default: SQLite + the SQLite
-broker) it uploads N BigBox 850s through the REST API as fast as 4 clients can, and
+For each configuration (Redis + PostgreSQL with one worker process of 4 threads, and with
+Celery's default prefork pool of 2 processes; the embedded default: SQLite + the SQLite
+broker, 4 threads) it uploads N BigBox 850s through the REST API as fast as 4 clients can, and
 waits until the ERP simulator has booked every order. Each order goes through the whole
 pipeline: durable receipt + outbox, relay, Celery worker process (parse, validate, 997,
 translate, partner rules, routing, document + delivery rows), delivery task, HTTP POST
@@ -57,7 +58,13 @@ def translate_only(files: list[tuple[str, bytes]]) -> float:
     return len(files) / (time.perf_counter() - start)
 
 
-def run(label: str, files: list[tuple[str, bytes]], db_url: str | None, broker: str | None) -> float:
+def run(
+    label: str,
+    files: list[tuple[str, bytes]],
+    db_url: str | None,
+    broker: str | None,
+    pool: tuple[str, int] = ("threads", 4),
+) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         extra = {"EDIGW_OUTBOUND": "file"}
@@ -84,7 +91,9 @@ def run(label: str, files: list[tuple[str, bytes]], db_url: str | None, broker: 
                 }
                 if db_url:
                     env["EDIGW_DATABASE_URL"] = db_url
-                argv = worker_argv(gw.runtime.settings, beat=False, pool="threads", concurrency=4, loglevel="WARNING")
+                argv = worker_argv(
+                    gw.runtime.settings, beat=False, pool=pool[0], concurrency=pool[1], loglevel="WARNING"
+                )
                 worker = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:
                     # warm up: one order through the whole path (schema compilation, connections)
@@ -137,7 +146,10 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=1000)
     args = ap.parse_args()
     files = orders(args.orders, 1)
-    print(f"{args.orders} BigBox 850s (3 lines) end to end to the ERP simulator; 4 upload clients, 1 worker x4 threads")
+    print(
+        f"{args.orders} BigBox 850s (3 lines) end to end to the ERP simulator; 4 upload clients, 1 worker x4 threads"
+        " unless said otherwise"
+    )
     baseline = translate_only(files)
     print(f"  translate-only (in process)   {baseline:7.1f} docs/s")
     results = {}
@@ -145,6 +157,9 @@ def main() -> None:
     if reason is None:
         with temporary_postgres_database("edigw_bench") as url:
             results["Redis + PostgreSQL"] = run("Redis + PostgreSQL", files, url, REDIS_URL)
+        with temporary_postgres_database("edigw_bench_prefork") as url:
+            label = "Redis + PG, prefork x2"  # Celery's default pool: one process per core
+            results[label] = run(label, orders(args.orders, 250_000), url, REDIS_URL, ("prefork", 2))
     else:
         print(f"  Redis + PostgreSQL skipped: {reason}")
     results["embedded (SQLite)"] = run("embedded (SQLite)", orders(args.orders, 500_000), None, None)
