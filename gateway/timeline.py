@@ -50,6 +50,8 @@ def _describe(event: Event, label: str, message: Message) -> str | None:
             return f"{label} requested by the ERP/WMS ({message.transport})"
         return f"{label} received from the partner over {message.transport.upper()}"
     if state == "processed" and inbound:
+        if message.standard == "canonical":
+            return None  # a business event: its "built" and "sent" lines say what happened
         acks = ", ".join(detail.get("acks", [])) or "no ack"
         return f"{label} validated ({detail.get('validation', '?')}), {acks} queued"
     if state == "delivered":

@@ -113,6 +113,7 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
             )
         built = {"outbound_message": str(out_id), "document": str(doc.id)}
         add_event(session, event_id, State.BUILT, built, document_id=doc.id)
+        add_event(session, event_id, State.PROCESSED, built)  # the event's own status: done, never built twice
         add_event(session, out_id, State.BUILT, {"document": str(doc.id), "from_event": message_id})
         enqueue(session, SEND_OUTBOUND_TASK, {"message_id": str(out_id), "correlation_id": correlation_id})
     return "built"

@@ -27,7 +27,7 @@ from edi.x12.ack import AckWriter, iter_validated
 from edi.x12.control import InMemoryAllocator
 from gateway.broker import RelayThread, make_producer
 from gateway.commands.worker import worker_argv
-from gateway.store import Delivery, Document, Message, create_token, history, transaction
+from gateway.store import Delivery, Document, Message, create_token, current_status, history, transaction
 from gateway.store.testing import postgres_unavailable, temporary_postgres_database
 from samples.simulators import erp
 from samples.simulators.base import STATE
@@ -180,6 +180,10 @@ def test_850_to_erp_once_855_out_and_997_back(stack: Stack) -> None:
 
     wait_for(acknowledged, what="the 855 to be acknowledged by the partner's 997")
     assert len(stack.erp_orders("PO-E2E-1")) == 1
+    with stack.gw.runtime.sessions() as session:  # the ERP's confirmation is done, not left "received"
+        out = session.scalars(select(Message).where(Message.file_name == path.name)).one()
+        built = next(e for e in history(session, out.id) if e.state == "built" and e.detail.get("from_event"))
+        assert current_status(session, uuid.UUID(built.detail["from_event"])) == "processed"
     # the ERP saw the message's correlation id, and every worker log line about it carries it
     status, message = stack.gw.json("GET", f"/api/v1/messages/{mid}", token=stack.token)
     correlation = message["correlation_id"]
