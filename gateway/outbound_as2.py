@@ -5,17 +5,14 @@ encrypt, compress), records the MDN it expects (with the MIC to check) before th
 sends it, and reads a synchronous MDN at once. Asynchronous MDNs arrive at
 ``POST /as2/mdn`` and are matched by Original-Message-ID in ``record_mdn``.
 
-Failures are classified for the caller's retry policy (a Celery task): connection
-errors, timeouts, 408/425/429 and 5xx are :class:`TransientSendError`; other HTTP
-errors and bad configuration are :class:`PermanentSendError`.
+Failures are classified for the caller's retry policy (a Celery task) by
+:mod:`gateway.sending`; bad configuration is a :class:`PermanentSendError`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +24,7 @@ from edi.as2.mdn import MdnResult
 from edi.as2.mic import Mic
 from gateway.inbound import http_blob
 from gateway.runtime import Runtime
+from gateway.sending import RETRYABLE_STATUS, PermanentSendError, TransientSendError, post
 from gateway.store import (
     Direction,
     Event,
@@ -45,16 +43,7 @@ __all__ = ["SendResult", "TransientSendError", "PermanentSendError", "send_as2",
 
 log = logging.getLogger("edigw.as2.out")
 
-RETRYABLE_STATUS = frozenset({408, 409, 423, 425, 429})
 _CIPHERS = {"aes128": "aes128-cbc", "aes192": "aes192-cbc", "aes256": "aes256-cbc", "3des": "des-ede3-cbc"}
-
-
-class TransientSendError(Exception):
-    """Worth retrying later (network trouble, partner overloaded or down)."""
-
-
-class PermanentSendError(Exception):
-    """Retrying will not help (configuration, partner refuses the request)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,27 +118,13 @@ def send_as2(
                 due_at=dt.datetime.now(dt.UTC) + mdn_due,
             )
 
-    status, headers, body = _post(str(as2.url), outbound.headers, outbound.body, as2.timeout_seconds)
+    status, headers, body = post(str(as2.url), outbound.headers, outbound.body, as2.timeout_seconds)
     with transaction(runtime.sessions) as session:
         add_event(session, message_id, State.SENT, {"transport": "as2", "http_status": status})
     if outbound.mdn_request is None or outbound.mdn_request.is_async:
         return SendResult(message_id, outbound.message_id, None)
     result = _record_mdn_sync(runtime, profile, message_id, outbound.mic, headers, body)
     return SendResult(message_id, outbound.message_id, result)
-
-
-def _post(url: str, headers: Mapping[str, str], body: bytes, timeout: float) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - URL from profile
-            return response.status, dict(response.headers.items()), response.read()
-    except urllib.error.HTTPError as exc:
-        text = exc.read()[:500].decode("utf-8", "replace")
-        if exc.code >= 500 or exc.code in RETRYABLE_STATUS:
-            raise TransientSendError(f"HTTP {exc.code} from {url}: {text}") from exc
-        raise PermanentSendError(f"HTTP {exc.code} from {url}: {text}") from exc
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        raise TransientSendError(f"cannot reach {url}: {exc}") from exc
 
 
 def _parse_mdn(

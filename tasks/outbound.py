@@ -23,8 +23,10 @@ from celery import Task
 from sqlalchemy.orm import Session
 
 from edi.x12.parse import parse
-from gateway.outbound_as2 import PermanentSendError, TransientSendError, send_as2
+from gateway.outbound_as2 import send_as2
+from gateway.outbound_cxml import send_cxml
 from gateway.runtime import Runtime
+from gateway.sending import PermanentSendError, TransientSendError
 from gateway.sftp_service import push_to_partner
 from gateway.store import (
     Direction,
@@ -168,9 +170,10 @@ def send_outbound(self: Task, message_id: str, correlation_id: str | None = None
         if status in ("sent", "acknowledged", "dead_letter"):
             return f"already {status}"
         partner_id, name, raw = message.partner_id, message.file_name or f"{out_id}.edi", message.raw
+        standard = message.standard or "x12"
     profile = rt.registry.get(partner_id)
     try:
-        transport = _send(rt, profile, out_id, name, raw)
+        transport = _send(rt, profile, out_id, name, raw, standard)
     except TransientSendError as exc:
         if self.request.retries >= self.max_retries:
             _dead(rt, out_id, f"gave up after {self.request.retries + 1} attempts: {exc}")
@@ -190,16 +193,26 @@ def _dead(rt: Runtime, message_id: uuid.UUID, reason: str) -> None:
         add_event(session, message_id, State.DEAD_LETTER, {"reason": reason[:2000]})
 
 
-def _send(rt: Runtime, profile: Profile, message_id: uuid.UUID, name: str, raw: bytes) -> str:
-    """Send over the profile's transport; 'file' mode drops into $EDIGW_HOME/outbox/<partner>/."""
-    if rt.settings.outbound_mode == "file" or (profile.transports.as2 is None and profile.transports.sftp is None):
+def _send(rt: Runtime, profile: Profile, message_id: uuid.UUID, name: str, raw: bytes, standard: str) -> str:
+    """Send over the profile's transport; 'file' mode drops into $EDIGW_HOME/outbox/<partner>/.
+
+    cXML goes to the partner's cXML endpoint; X12 over AS2, else SFTP. A partner with no
+    transport for the message is a dead letter, never a silent local file.
+    """
+    transports = profile.transports
+    if rt.settings.outbound_mode == "file":
         path = _drop(rt.settings.home / OUTBOX_DIR / profile.id, name, raw)
         with transaction(rt.sessions) as session:
             add_event(session, message_id, State.SENT, {"transport": "file", "file": path.name})
         return "file"
-    if profile.transports.as2 is not None:
+    if standard == "cxml" and transports.cxml is not None:
+        send_cxml(rt, profile, message_id)
+        return "cxml"
+    if transports.as2 is not None:
         send_as2(rt, profile, message_id, public_url=rt.settings.public_url)
         return "as2"
+    if transports.sftp is None:
+        raise PermanentSendError(f"partner {profile.id!r} has no transport for {standard} messages")
     try:
         remote = push_to_partner(rt, profile, name, raw)
     except (ConnectionLost, SftpConnectError) as exc:

@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from gateway.sending import RETRYABLE_STATUS
 from tasks.sinks.config import SinkConfig
 
 __all__ = [
@@ -31,8 +32,6 @@ __all__ = [
     "classify_status",
     "retry_after_seconds",
 ]
-
-RETRYABLE_STATUS = frozenset({408, 409, 423, 425, 429})
 
 
 class TransientSinkError(Exception):

@@ -18,9 +18,19 @@ from typing import Any
 
 from lxml import etree
 
-from .values import index, sub, text
+from edi.xml import parse_xml
 
-__all__ = ["Credential", "CxmlOptions", "Envelope", "read_envelope", "build_envelope", "DTD_FOR"]
+from .values import CxmlDataError, index, sub, text
+
+__all__ = [
+    "Credential",
+    "CxmlOptions",
+    "Envelope",
+    "read_envelope",
+    "build_envelope",
+    "with_shared_secret",
+    "DTD_FOR",
+]
 
 Element = etree._Element
 _VERSION_IN_URL = re.compile(r"/cXML/(\d+(?:\.\d+)+)/", re.IGNORECASE)
@@ -190,3 +200,23 @@ def build_envelope(options: CxmlOptions, kind: str) -> tuple[Element, Element]:
 def to_bytes(root: Element, options: CxmlOptions, dtd: str = "cXML.dtd") -> bytes:
     doctype = f'<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/{options.version}/{dtd}">'
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype=doctype, pretty_print=True)
+
+
+def with_shared_secret(data: bytes, secret: str | None) -> bytes:
+    """``data`` with ``Header/Sender/Credential/SharedSecret`` set to ``secret``, or removed (None).
+
+    A partner's shared secret travels only on the wire: outbound documents are stored
+    without it and get it just before the POST; inbound ones are stored with it removed.
+    The document is otherwise kept as it is (DOCTYPE included), whitespace aside.
+    """
+    root = parse_xml(data)
+    credential = root.find("Header/Sender/Credential")
+    if credential is None:
+        raise CxmlDataError("cXML document has no Header/Sender/Credential")
+    for old in credential.findall("SharedSecret"):
+        credential.remove(old)
+    if secret is not None:
+        element = etree.Element("SharedSecret")
+        element.text = secret
+        credential.insert(1, element)  # right after Identity, as the cXML DTD orders them
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
