@@ -8,7 +8,7 @@ from aiohttp import web
 from prometheus_client import REGISTRY
 
 from gateway import web as dashboard
-from gateway.http import api, as2, health
+from gateway.http import api, as2, cxml, health
 from gateway.http.keys import RUNTIME
 from gateway.metrics import register_store_collector
 from gateway.runtime import Runtime
@@ -22,6 +22,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app[RUNTIME] = runtime
     app.add_routes(health.routes)
     app.add_routes(as2.routes)
+    app.add_routes(cxml.routes)
     api.setup(app)
     dashboard.setup(app)
     app.cleanup_ctx.append(_store_metrics)

@@ -74,6 +74,7 @@ class Transport(StrEnum):
     AS2 = "as2"
     SFTP = "sftp"
     REST = "rest"
+    CXML = "cxml"  # POST /cxml from a procurement network
 
 
 class State(StrEnum):
