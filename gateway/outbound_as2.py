@@ -24,7 +24,7 @@ from edi.as2.mdn import MdnResult
 from edi.as2.mic import Mic
 from gateway.inbound import http_blob
 from gateway.runtime import Runtime
-from gateway.sending import RETRYABLE_STATUS, PermanentSendError, TransientSendError, post
+from gateway.sending import RETRYABLE_STATUS, PermanentSendError, TransientSendError, post, stored_outbound
 from gateway.store import (
     Direction,
     Event,
@@ -90,12 +90,8 @@ def send_as2(
     as2 = profile.transports.as2
     if as2 is None:
         raise PermanentSendError(f"partner {profile.id!r} has no AS2 transport")
-    with runtime.sessions() as session:
-        message = session.get(Message, message_id)
-        if message is None:
-            raise PermanentSendError(f"no outbound message {message_id}")
-        payload, filename = message.raw, message.file_name
-        content_type = message.content_type or "application/edi-x12"
+    stored = stored_outbound(runtime, message_id)
+    payload, filename, content_type = stored.payload, stored.file_name, stored.content_type or "application/edi-x12"
     try:
         sender = runtime.as2.local_identity(profile)
         partner = runtime.as2.find_partner(profile.identities.as2[0], as2.our_id)

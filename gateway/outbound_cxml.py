@@ -20,8 +20,8 @@ import uuid
 
 from edi.xml import XmlError
 from gateway.runtime import Runtime
-from gateway.sending import PermanentSendError, TransientSendError, post
-from gateway.store import Message, State, add_event, transaction
+from gateway.sending import PermanentSendError, TransientSendError, post, stored_outbound
+from gateway.store import State, add_event, transaction
 from partners.profile import Profile
 from translators.cxml.envelope import with_shared_secret
 from translators.cxml.status import parse_status
@@ -39,11 +39,7 @@ def send_cxml(runtime: Runtime, profile: Profile, message_id: uuid.UUID) -> int:
     cxml = profile.transports.cxml
     if cxml is None:
         raise PermanentSendError(f"partner {profile.id!r} has no cXML transport")
-    with runtime.sessions() as session:
-        message = session.get(Message, message_id)
-        if message is None:
-            raise PermanentSendError(f"no outbound message {message_id}")
-        payload = message.raw
+    payload = stored_outbound(runtime, message_id).payload
     try:
         secret = cxml.shared_secret.read(runtime.settings.home).decode("utf-8").strip()
     except (KeyError, OSError, UnicodeDecodeError) as exc:

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-__all__ = ["TransientSendError", "PermanentSendError", "RETRYABLE_STATUS", "post"]
+from gateway.runtime import Runtime
+from gateway.store import Message
+
+__all__ = ["TransientSendError", "PermanentSendError", "RETRYABLE_STATUS", "post", "Stored", "stored_outbound"]
 
 RETRYABLE_STATUS = frozenset({408, 409, 423, 425, 429})
 
@@ -36,3 +41,19 @@ def post(url: str, headers: Mapping[str, str], body: bytes, timeout: float) -> t
         raise PermanentSendError(f"HTTP {exc.code} from {url}: {text}") from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         raise TransientSendError(f"cannot reach {url}: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    payload: bytes
+    file_name: str | None
+    content_type: str | None
+
+
+def stored_outbound(runtime: Runtime, message_id: uuid.UUID) -> Stored:
+    """What a sender sends: the outbound message as it was recorded when built."""
+    with runtime.sessions() as session:
+        message = session.get(Message, message_id)
+        if message is None:
+            raise PermanentSendError(f"no outbound message {message_id}")
+        return Stored(message.raw, message.file_name, message.content_type)
