@@ -71,6 +71,7 @@ def render_for_partner(
 def _cxml(profile: Profile | None, doc_type: str, document: dict[str, Any]) -> bytes:
     from .cxml import render_cxml
     from .cxml.envelope import Credential, CxmlOptions
+    from .cxml.render import WRITERS
 
     if profile is None or not profile.identities.cxml:
         raise ValueError(f"partner {profile.id if profile else '?'!r} has no cXML credentials to address it to")
@@ -78,7 +79,13 @@ def _cxml(profile: Profile | None, doc_type: str, document: dict[str, Any]) -> b
     ours = Credential("NetworkID", "EDIGW")
     transport = profile.transports.cxml
     mode = transport.deployment_mode if transport is not None else "production"
-    return render_cxml(doc_type, document, options=CxmlOptions(from_=(ours,), to=to, sender=ours, deployment_mode=mode))
+    request = WRITERS[doc_type][0] if doc_type in WRITERS else doc_type
+    declared = (d.version for d in profile.documents.outbound if d.standard == "cxml" and d.transaction == request)
+    version = next(declared, None)  # the release the profile says the partner takes, else our default
+    options = CxmlOptions(
+        from_=(ours,), to=to, sender=ours, deployment_mode=mode, **({"version": version} if version else {})
+    )
+    return render_cxml(doc_type, document, options=options)
 
 
 def findings(results: list[InterchangeResult]) -> list[str]:
