@@ -52,6 +52,8 @@ def _describe(event: Event, label: str, message: Message) -> str | None:
     if state == "processed" and inbound:
         if message.standard == "canonical":
             return None  # a business event: its "built" and "sent" lines say what happened
+        if detail.get("validation", "-") == "-":  # XML: nothing like X12 validation or acks
+            return f"{label} read and translated"
         acks = ", ".join(detail.get("acks", [])) or "no ack"
         return f"{label} validated ({detail.get('validation', '?')}), {acks} queued"
     if state == "delivered":
@@ -102,7 +104,10 @@ def po_timeline(session: Session, partner_id: str, po_number: str) -> list[Entry
                 add_message(uuid.UUID(built), label)
 
     for doc in docs:
-        label = f"{_LABEL.get(doc.doc_type, doc.doc_type)} {doc.number or ''}".strip()
+        kind = _LABEL.get(doc.doc_type, doc.doc_type)
+        if doc.transaction and not doc.transaction.isdigit():  # cXML and partner XML: the document's own name
+            kind = doc.transaction
+        label = f"{kind} {doc.number or ''}".strip()
         add_message(doc.message_id, label)
         if doc.doc_type == "order":
             acks = session.scalars(

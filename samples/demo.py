@@ -6,6 +6,9 @@
   translates it and delivers it to the ERP, WMS and shop simulators.
 * The ERP confirms (855) and invoices (810), the WMS ships (856); the gateway builds
   those documents and sends them to the partner, whose 997/999 closes each one.
+* We order from Acme (a supplier) over a cXML procurement network: the ERP's order
+  becomes a cXML OrderRequest posted with the network's shared secret; Acme's
+  ConfirmationRequest comes back to ``POST /cxml`` and reaches the ERP as a PO ack.
 * Then a timeline per purchase order shows what happened, when.
 
 Everything runs on this machine: SQLite and the embedded broker under ``--home``
@@ -15,12 +18,14 @@ Everything runs on this machine: SQLite and the embedded broker under ``--home``
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +46,8 @@ from gateway.store import create_token, current_status, search_messages, transac
 from gateway.timeline import format_timeline, po_timeline
 from samples.simulators.as2_peer import send_as2
 from samples.simulators.callbacks import GatewayConfig
+from samples.simulators.network import Network
+from samples.simulators.network import create_app as create_network
 from samples.simulators.runner import LoopThread, Simulators, free_port, run_all
 from samples.simulators.sshd import SshdServer, sshd_unavailable, start_sshd
 from samples.simulators.x12gen import drop_sftp, make_850
@@ -55,10 +62,18 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def _write_profiles(home: Path, sims: Simulators, sshd: SshdServer | None) -> Path:
+ACME = "acme-supply"
+#: the environment variable Acme's profile names for the network's shared secret
+ACME_SECRET_ENV = "ACME_CXML_SHARED_SECRET"
+
+
+def _write_profiles(home: Path, sims: Simulators, sshd: SshdServer | None, network_url: str) -> Path:
     """The bundled profiles, pointed at the simulators (and the local sshd)."""
     folder = home / "partners"
     shutil.copytree(BUNDLED, folder, dirs_exist_ok=True)
+    acme = yaml.safe_load((folder / "acme-supply.yaml").read_text())
+    acme["transports"]["cxml"]["url"] = network_url
+    (folder / "acme-supply.yaml").write_text(yaml.safe_dump(acme, sort_keys=False))
     bigbox = yaml.safe_load((folder / "bigbox.yaml").read_text())
     bigbox["transports"]["as2"]["url"] = sims.urls["partner"]
     bigbox["routing"] = {"order": ["erp", "wms", "shop"], "default": ["erp"]}
@@ -122,6 +137,10 @@ def _answer_sftp(sshd: SshdServer, stop: threading.Event) -> None:
 
 def _done(runtime: Runtime, partner: str, po: str) -> bool:
     entries = [e.what for e in po_timeline_session(runtime, partner, po)]
+    if partner == ACME:  # our order acknowledged by the network, Acme's confirmation delivered
+        return any("OrderRequest" in e and "acknowledged" in e for e in entries) and any(
+            "ConfirmationRequest" in e and "delivered to erp" in e for e in entries
+        )
     wanted = ("855", "856", "810")
     return all(any(w in e and "acknowledged" in e for e in entries) for w in wanted)
 
@@ -135,6 +154,7 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
     if home.exists():
         shutil.rmtree(home)
     (home / "keys").mkdir(parents=True)
+    os.environ.setdefault(ACME_SECRET_ENV, "demo-network-secret")  # the network's shared secret
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDIGW_")}
     env.update(EDIGW_HOME=str(home), EDIGW_PARTNERS=str(home / "partners"))
     shutil.copytree(BUNDLED, home / "partners")
@@ -158,7 +178,13 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
     sims_cm = run_all(home, GatewayConfig(url=gateway_url, token=token, partner_id="bigbox"))
     sims: Simulators = sims_loop.run(sims_cm.__aenter__())
     say("simulators: " + ", ".join(f"{k} {v}" for k, v in sims.urls.items()))
-    _write_profiles(home, sims, sshd)
+    network = Network(secret=os.environ[ACME_SECRET_ENV], gateway_url=gateway_url)
+    network_runner = web.AppRunner(create_network(network))
+    network_port = free_port()
+    sims_loop.run(network_runner.setup())
+    sims_loop.run(web.TCPSite(network_runner, "127.0.0.1", network_port).start())
+    say(f"cXML procurement network: http://127.0.0.1:{network_port}/cxml/post (Acme behind it)")
+    _write_profiles(home, sims, sshd, f"http://127.0.0.1:{network_port}/cxml/post")
     problems = runtime.registry.reload()
     if problems:
         raise SystemExit("demo profiles invalid: " + "; ".join(map(str, problems)))
@@ -172,7 +198,7 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
     relay.start()
     sftp = SftpService(runtime)
     stop_answering = threading.Event()
-    say(f"gateway: {gateway_url} (POST /as2, /api/v1, dashboard at /)")
+    say(f"gateway: {gateway_url} (POST /as2, POST /cxml, /api/v1, dashboard at /)")
     exit_code = 1
     with _worker(settings, env, home / "worker.log") as worker:
         say(f"worker: pid {worker.pid} (log {home / 'worker.log'})")
@@ -180,13 +206,14 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
             sftp.start()
             threading.Thread(target=_answer_sftp, args=(sshd, stop_answering), daemon=True).start()
         try:
-            pos = _send_orders(home, gateway_url, orders, sshd)
+            pos = _send_orders(home, gateway_url, orders, sshd, token)
             exit_code = _wait_and_report(runtime, pos, timeout, sims)
         finally:
             stop_answering.set()
             sftp.stop()
             relay.stop()
             gw_loop.run(runner.cleanup())
+            sims_loop.run(network_runner.cleanup())
             sims_loop.run(sims_cm.__aexit__(None, None, None))
             gw_loop.close()
             sims_loop.close()
@@ -196,7 +223,9 @@ def run_demo(home: Path, orders: int, timeout: float) -> int:
     return exit_code
 
 
-def _send_orders(home: Path, gateway_url: str, orders: int, sshd: SshdServer | None) -> list[tuple[str, str]]:
+def _send_orders(
+    home: Path, gateway_url: str, orders: int, sshd: SshdServer | None, token: str
+) -> list[tuple[str, str]]:
     pos: list[tuple[str, str]] = []
     stamp = int(time.time()) % 100000
     for i in range(orders):
@@ -218,7 +247,28 @@ def _send_orders(home: Path, gateway_url: str, orders: int, sshd: SshdServer | N
         drop_sftp(sshd.root / "northwind" / "to_supplier", payload, f"{po}.edi")
         say(f"Northwind -> SFTP 850 {po}: file dropped on its server")
         pos.append(("northwind-dist", po))
+    po = f"AC-{stamp:05d}"
+    status = _order_from_acme(gateway_url, token, po)
+    say(f"ERP -> our order {po} for Acme (cXML over its network): HTTP {status}")
+    pos.append((ACME, po))
     return pos
+
+
+def _order_from_acme(gateway_url: str, token: str, po: str) -> int:
+    """The ERP orders from Acme, as a business event (items from Acme's cross-reference)."""
+    lines = [
+        {"line_number": "1", "quantity": 10, "uom": "BX", "unit_price": 42.5, "item": {"buyer_part": "RAW-0042"}},
+        {"line_number": "2", "quantity": 20, "uom": "BX", "unit_price": 48, "item": {"buyer_part": "RAW-0043"}},
+    ]
+    order = {"po_number": po, "po_date": time.strftime("%Y-%m-%d"), "currency": "USD", "lines": lines}
+    request = urllib.request.Request(
+        f"{gateway_url}/api/v1/partners/{ACME}/outbound/order",
+        data=json.dumps(order).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own loopback gateway
+        return int(response.status)
 
 
 def _wait_and_report(runtime: Runtime, pos: list[tuple[str, str]], timeout: float, sims: Simulators) -> int:
@@ -245,7 +295,11 @@ def _wait_and_report(runtime: Runtime, pos: list[tuple[str, str]], timeout: floa
     if pending:
         say("NOT complete within the time limit: " + ", ".join(po for _, po in pending))
         return 1
-    say(f"demo complete: {len(pos)} purchase orders confirmed, shipped, invoiced and acknowledged")
+    retail = sum(1 for partner, _ in pos if partner != ACME)
+    say(
+        f"demo complete: {retail} customer purchase orders confirmed, shipped, invoiced and acknowledged; "
+        f"our order to Acme sent over cXML and confirmed"
+    )
     return 0
 
 

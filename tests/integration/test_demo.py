@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.store import search_messages
+from gateway.store import current_status, search_messages
 from samples.demo import run_demo
 from tests.support.gateway_server import running_gateway
 
@@ -31,8 +31,13 @@ def test_demo_completes_every_purchase_order(demo_home: Path, capsys: pytest.Cap
     with running_gateway(demo_home, partners=demo_home / "partners") as gw, gw.runtime.sessions() as session:
         orders = search_messages(session, doc_type="order", direction="in", limit=100)
         dead = search_messages(session, status="dead_letter", limit=100)
+        confirmations = search_messages(session, doc_type="po_ack", partner="acme-supply", direction="in", limit=10)
+        ordered = search_messages(session, partner="acme-supply", direction="out", limit=10)  # the OrderRequest
+        statuses = [current_status(session, m.id) for m in ordered]
     assert len(orders) >= 2  # BigBox's over AS2 (and Northwind's over SFTP where sshd runs)
     assert dead == []
+    # our order to Acme went over the cXML network and Acme's confirmation came back to POST /cxml
+    assert [m.transport for m in confirmations] == ["cxml"] and statuses == ["acknowledged"]
 
 
 def test_dashboard_shows_the_demo_run(demo_home: Path) -> None:
