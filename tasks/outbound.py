@@ -45,7 +45,6 @@ from gateway.transports.errors import ConnectionLost, SftpConnectError, SftpErro
 from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
-from translators.cxml.render import WRITERS
 from translators.outbound import prepare, render_for_partner
 
 __all__ = ["build_outbound", "send_outbound", "record_outbound", "OUTBOX_DIR"]
@@ -54,8 +53,6 @@ log = logging.getLogger("edigw.outbound")
 
 #: Where outbound files go for partners whose transport is "file" (tests, demo, manual exchange).
 OUTBOX_DIR = "outbox"
-_TRANSACTION = {"po_ack": "855", "ship_notice": "856", "invoice": "810", "order": "850"}
-CXML_REQUESTS = {doc_type: payload for doc_type, (payload, _, _) in WRITERS.items()}  # order -> OrderRequest
 _NUMBER = {"po_ack": "po_number", "ship_notice": "shipment_id", "invoice": "invoice_number", "order": "po_number"}
 
 
@@ -92,7 +89,7 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
             doc_type=doc_type,
             number=number,
             purpose=document.get("purpose"),
-            transaction=_TRANSACTION[doc_type] if standard == "x12" else CXML_REQUESTS[doc_type],
+            transaction=rendered.transaction,
             interchange_control=controls[0] or None,
             group_control=controls[1] or None,
             set_control=controls[2] or None,

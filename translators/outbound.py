@@ -18,6 +18,7 @@ from edi.x12.validate import validate
 from partners.profile import Profile
 
 from .canonical import DOCUMENT_TYPES, dump
+from .x12 import BY_DOC_TYPE
 from .x12.inbound import set_error_codes
 from .x12.outbound import DEFAULT_ENVELOPE, envelope_from_profile, render_x12
 
@@ -29,6 +30,7 @@ class Rendered:
     payload: bytes
     content_type: str
     standard: str  # "x12" | "cxml"
+    transaction: str  # "855", "OrderRequest", ...
     #: why our validator rejects the X12 (empty: fine to send), e.g. "855 0001: AK501:R, AK403:1 BAK02@2"
     findings: list[str] = field(default_factory=list)
     #: the validator's results for the X12 (for a readable report)
@@ -61,14 +63,15 @@ def render_for_partner(
     if fmt == "cxml" or (fmt is None and cxml_only):
         if len(documents) != 1:
             raise ValueError(f"cXML carries one document per message, not {len(documents)}")
-        return Rendered(_cxml(profile, doc_type, documents[0]), "text/xml", "cxml")
+        return _cxml(profile, doc_type, documents[0])
     envelope = envelope_from_profile(profile, doc_type) if profile is not None else DEFAULT_ENVELOPE
     payload = render_x12(doc_type, documents, envelope, allocator).encode("utf-8")
     results = validate(payload)
-    return Rendered(payload, "application/edi-x12", "x12", findings(results), results)
+    set_id = BY_DOC_TYPE[doc_type].set_id
+    return Rendered(payload, "application/edi-x12", "x12", set_id, findings(results), results)
 
 
-def _cxml(profile: Profile | None, doc_type: str, document: dict[str, Any]) -> bytes:
+def _cxml(profile: Profile | None, doc_type: str, document: dict[str, Any]) -> Rendered:
     from .cxml import render_cxml
     from .cxml.envelope import Credential, CxmlOptions
     from .cxml.render import WRITERS
@@ -79,13 +82,13 @@ def _cxml(profile: Profile | None, doc_type: str, document: dict[str, Any]) -> b
     ours = Credential("NetworkID", "EDIGW")
     transport = profile.transports.cxml
     mode = transport.deployment_mode if transport is not None else "production"
-    request = WRITERS[doc_type][0] if doc_type in WRITERS else doc_type
+    request = WRITERS[doc_type][0]  # OrderRequest, ...
     declared = (d.version for d in profile.documents.outbound if d.standard == "cxml" and d.transaction == request)
     version = next(declared, None)  # the release the profile says the partner takes, else our default
     options = CxmlOptions(
         from_=(ours,), to=to, sender=ours, deployment_mode=mode, **({"version": version} if version else {})
     )
-    return render_cxml(doc_type, document, options=options)
+    return Rendered(render_cxml(doc_type, document, options=options), "text/xml", "cxml", request)
 
 
 def findings(results: list[InterchangeResult]) -> list[str]:
