@@ -41,7 +41,7 @@ def send_cxml(runtime: Runtime, profile: Profile, message_id: uuid.UUID) -> int:
         raise PermanentSendError(f"partner {profile.id!r} has no cXML transport")
     payload = stored_outbound(runtime, message_id).payload
     try:
-        secret = cxml.shared_secret.read(runtime.settings.home).decode("utf-8").strip()
+        secret = cxml.secret(runtime.settings.home)
     except (KeyError, OSError, UnicodeDecodeError) as exc:
         raise PermanentSendError(f"cXML shared secret for {profile.id!r} ({cxml.shared_secret}) unavailable") from exc
     try:

@@ -221,6 +221,10 @@ class CxmlTransport(_Strict):
     shared_secret: SecretRef
     deployment_mode: Literal["production", "test"] = "production"
 
+    def secret(self, home: Path | None = None) -> str:
+        """The shared secret now, as text (KeyError/OSError/UnicodeDecodeError when unavailable)."""
+        return self.shared_secret.read(home).decode("utf-8").strip()
+
 
 class Transports(_Strict):
     as2: As2Transport | None = None

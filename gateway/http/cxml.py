@@ -95,8 +95,7 @@ def _admit(runtime: Runtime, body: bytes) -> tuple[str, bytes]:
     if envelope.kind != "Request" or envelope.payload is None:
         raise _Refused(400, "not a cXML request")
     profile = _partner(runtime, envelope.from_)
-    secret = next((c.shared_secret for c in envelope.sender if c.shared_secret), None)
-    if not _secret_matches(runtime, profile, secret):
+    if not _secret_matches(runtime, profile, envelope.shared_secret):
         raise _Refused(401, "sender credential or shared secret not accepted", profile.id)
     try:
         return profile.id, with_shared_secret(body, None)
@@ -124,7 +123,7 @@ def _secret_matches(runtime: Runtime, profile: Profile, secret: str | None) -> b
     if transport is None or secret is None:
         return False
     try:
-        expected = transport.shared_secret.read(runtime.settings.home).decode("utf-8").strip()
+        expected = transport.secret(runtime.settings.home)
     except (KeyError, OSError, UnicodeDecodeError):
         log.error("cXML shared secret for %s (%s) is unavailable", profile.id, transport.shared_secret)
         return False

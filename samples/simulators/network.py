@@ -48,8 +48,7 @@ class Network:
             envelope = read_envelope(parse_xml(body))
         except (XmlError, CxmlDataError) as exc:
             return _answer(400, str(exc))
-        secret = next((c.shared_secret for c in envelope.sender if c.shared_secret), None)
-        if secret != self.secret:
+        if envelope.shared_secret != self.secret:
             return _answer(401, "shared secret not accepted")
         if envelope.payload is not None and envelope.payload.tag == "OrderRequest":
             header = envelope.payload.find("OrderRequestHeader")

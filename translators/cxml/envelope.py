@@ -123,6 +123,11 @@ class Envelope:
     deployment_mode: str = ""
 
     @property
+    def shared_secret(self) -> str | None:
+        """The Sender's shared secret, if it gives one."""
+        return next((c.shared_secret for c in self.sender if c.shared_secret), None)
+
+    @property
     def name(self) -> str:
         """The payload's element name, or the envelope kind when there is none (a bare Response)."""
         return self.payload.tag if self.payload is not None else self.kind
