@@ -104,9 +104,7 @@ def po_timeline(session: Session, partner_id: str, po_number: str) -> list[Entry
                 add_message(uuid.UUID(built), label)
 
     for doc in docs:
-        kind = _LABEL.get(doc.doc_type, doc.doc_type)
-        if doc.transaction and not doc.transaction.isdigit():  # cXML and partner XML: the document's own name
-            kind = doc.transaction
+        kind = doc.transaction or _LABEL.get(doc.doc_type, doc.doc_type)  # 850, OrderRequest, ...
         label = f"{kind} {doc.number or ''}".strip()
         add_message(doc.message_id, label)
         if doc.doc_type == "order":
