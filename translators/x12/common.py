@@ -7,9 +7,9 @@ from edi.x12.model import Segment
 from .codes import PURPOSE, PURPOSE_ALIASES
 from .core import F
 from .mapping import Elements, Qualified
-from .values import codes
+from .values import DECIMAL, codes
 
-__all__ = ["PURPOSE_CODES", "currency", "TERMS", "DESCRIPTION", "line_count", "describe_terms"]
+__all__ = ["PURPOSE_CODES", "currency", "TERMS", "DESCRIPTION", "line_count", "describe_terms", "priced_line"]
 
 
 #: BEG01/BAK01/BSN01/BIG08 purpose, shared by every set.
@@ -42,3 +42,15 @@ DESCRIPTION = Qualified("PID", {"F": F(5, "item.description")}, value_pos=5, kee
 def line_count(attr: str = "lines") -> Elements:
     """CTT01 is the number of line items: computed on writing, not kept on reading."""
     return Elements("CTT", computed={1: lambda data: str(len(data.get(attr) or []))})
+
+
+def priced_line(seg_id: str) -> Elements:
+    """PO1 / IT1, a loop's first segment: line number, quantity, unit, unit price, then the
+    item's qualifier/id pairs (06-25)."""
+    return Elements(
+        seg_id,
+        [F(1, "line_number"), F(2, "quantity", DECIMAL), F(3, "uom"), F(4, "unit_price", DECIMAL)],
+        ids_from=6,
+        ids_end=25,
+        always=True,
+    )

@@ -9,12 +9,12 @@ from __future__ import annotations
 from translators.canonical import Invoice
 
 from .codes import CHARGE_CODE_ALIASES, CHARGE_TYPE
-from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count
+from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count, priced_line
 from .core import F
 from .document import FlatDocument, Roles, sequence
 from .mapping import Elements, Qualified
 from .repeats import ListOf
-from .values import DATE, DECIMAL, IMPLIED2, Conv, codes
+from .values import DATE, IMPLIED2, Conv, codes
 
 __all__ = ["INVOICE"]
 
@@ -49,13 +49,7 @@ INVOICE = FlatDocument(
     ),
     roles=Roles({"seller": ("SE", "SU", "VN"), "buyer": ("BY", "BT"), "remit_to": ("RI",), "ship_to": ("ST",)}),
     line=(
-        Elements(
-            "IT1",
-            [F(1, "line_number"), F(2, "quantity", DECIMAL), F(3, "uom"), F(4, "unit_price", DECIMAL)],
-            ids_from=6,
-            ids_end=25,
-            always=True,
-        ),
+        priced_line("IT1"),
         DESCRIPTION,
     ),
     summary=(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from translators.canonical import Order
 
 from .codes import ORDER_TYPE
-from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count
+from .common import DESCRIPTION, PURPOSE_CODES, TERMS, currency, line_count, priced_line
 from .core import F
 from .document import FlatDocument, Roles, sequence
 from .mapping import Elements, Qualified
@@ -41,13 +41,7 @@ ORDER = FlatDocument(
         {"buyer": ("BY",), "seller": ("SE", "SU", "VN"), "ship_to": ("ST",), "bill_to": ("BT",)},
     ),
     line=(
-        Elements(
-            "PO1",
-            [F(1, "line_number"), F(2, "quantity", DECIMAL), F(3, "uom"), F(4, "unit_price", DECIMAL)],
-            ids_from=6,
-            ids_end=25,
-            always=True,
-        ),
+        priced_line("PO1"),
         DESCRIPTION,
         Qualified("DTM", {"002": F(2, "requested_delivery_date", DATE)}),
     ),
