@@ -70,29 +70,32 @@ def run_validate(path: str | None) -> int:
     return 0
 
 
-def run_list(path: str | None) -> int:
+def _checked(path: str | None) -> tuple[Path, list[Profile]] | int:
+    """The folder and its profiles when all are valid; else the exit code (problems on stderr)."""
     folder = _folder(path)
     if folder is None:
         return 2
     profiles, errors = check(folder)
     for error in errors:
         print(error, file=sys.stderr)
-    if errors:
-        return 1
+    return 1 if errors else (folder, profiles)
+
+
+def run_list(path: str | None) -> int:
+    checked = _checked(path)
+    if isinstance(checked, int):
+        return checked
+    _, profiles = checked
     rows = [p.summary() for p in sorted(profiles, key=lambda p: p.id)]
     print(format_table(rows, ("id", "name", "status", "transports", "documents")))
     return 0
 
 
 def run_test(partner_id: str, path: str | None, update: bool, translate: Translate | None = None) -> int:
-    folder = _folder(path)
-    if folder is None:
-        return 2
-    _, errors = check(folder)
-    for error in errors:
-        print(error, file=sys.stderr)
-    if errors:
-        return 1
+    checked = _checked(path)
+    if isinstance(checked, int):
+        return checked
+    folder, _ = checked
     registry = Registry.load(folder)
     if partner_id not in registry:
         print(f"edigw partners test: no partner {partner_id!r} in {display_path(folder)}", file=sys.stderr)
