@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gateway.runtime import Runtime
-from gateway.store import Message
+from gateway.store import load_message
 
 __all__ = ["TransientSendError", "PermanentSendError", "RETRYABLE_STATUS", "post", "Stored", "stored_outbound"]
 
@@ -52,8 +52,8 @@ class Stored:
 
 def stored_outbound(runtime: Runtime, message_id: uuid.UUID) -> Stored:
     """What a sender sends: the outbound message as it was recorded when built."""
-    with runtime.sessions() as session:
-        message = session.get(Message, message_id)
-        if message is None:
-            raise PermanentSendError(f"no outbound message {message_id}")
-        return Stored(message.raw, message.file_name, message.content_type)
+    loaded = load_message(runtime.sessions, message_id)
+    if loaded is None:
+        raise PermanentSendError(f"no outbound message {message_id}")
+    message, _ = loaded
+    return Stored(message.raw, message.file_name, message.content_type)

@@ -34,9 +34,9 @@ from gateway.store import (
     State,
     StoreAllocator,
     add_event,
-    current_status,
     enqueue,
     expect_ack,
+    load_message,
     record_document,
     transaction,
 )
@@ -60,13 +60,13 @@ _NUMBER = {"po_ack": "po_number", "ship_notice": "shipment_id", "invoice": "invo
 def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: str | None = None, **_: object) -> str:
     rt = runtime()
     event_id = uuid.UUID(message_id)
-    with rt.sessions() as session:
-        event = session.get(Message, event_id)
-        if event is None:
-            return "unknown message"
-        if current_status(session, event_id) not in ("received", "replayed"):
-            return "already built"
-        partner_id, body = event.partner_id, event.raw
+    loaded = load_message(rt.sessions, event_id)
+    if loaded is None:
+        return "unknown message"
+    event, status = loaded
+    if status not in ("received", "replayed"):
+        return "already built"
+    partner_id, body = event.partner_id, event.raw
     profile = rt.registry.get(partner_id)
     document = prepare(doc_type, json.loads(body, parse_float=Decimal))
     number = str(document.get(_NUMBER[doc_type], "")) or None
@@ -161,15 +161,14 @@ def record_outbound(
 def send_outbound(self: Task, message_id: str, correlation_id: str | None = None, **_: object) -> str:
     rt = runtime()
     out_id = uuid.UUID(message_id)
-    with rt.sessions() as session:
-        message = session.get(Message, out_id)
-        if message is None:
-            return "unknown message"
-        status = current_status(session, out_id)
-        if status in ("sent", "acknowledged", "dead_letter"):
-            return f"already {status}"
-        partner_id, name, raw = message.partner_id, message.file_name or f"{out_id}.edi", message.raw
-        standard = message.standard or "x12"
+    loaded = load_message(rt.sessions, out_id)
+    if loaded is None:
+        return "unknown message"
+    message, status = loaded
+    if status in ("sent", "acknowledged", "dead_letter"):
+        return f"already {status}"
+    partner_id, name, raw = message.partner_id, message.file_name or f"{out_id}.edi", message.raw
+    standard = message.standard or "x12"
     profile = rt.registry.get(partner_id)
     try:
         transport = _send(rt, profile, out_id, name, raw, standard)

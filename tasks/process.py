@@ -27,7 +27,6 @@ from edi.x12.errors import InterchangeResult
 from gateway.runtime import Runtime
 from gateway.store import (
     Direction,
-    Message,
     SessionAllocator,
     State,
     add_event,
@@ -37,6 +36,7 @@ from gateway.store import (
     ensure_delivery,
     group_key,
     interchange_key,
+    load_message,
     record_ack,
     record_document,
     resolve_expected,
@@ -74,12 +74,11 @@ def process_inbound(
 ) -> str:
     rt = runtime()
     mid = uuid.UUID(message_id)
-    with rt.sessions() as session:
-        message = session.get(Message, mid)
-        if message is None:
-            return "unknown message"
-        status = current_status(session, mid)
-        partner_id, raw, received_at = message.partner_id, message.raw, message.received_at
+    loaded = load_message(rt.sessions, mid)
+    if loaded is None:
+        return "unknown message"
+    message, status = loaded
+    partner_id, raw, received_at = message.partner_id, message.raw, message.received_at
     if status not in ("received", "replayed"):
         return f"already {status}"
     if partner_id not in rt.registry:

@@ -34,7 +34,7 @@ from .dedupe import (
 )
 from .deliveries import DeliveryState, due_deliveries, ensure_delivery, idempotency_key, record_attempt
 from .engine import begin_write, init_db, make_engine, make_sessionmaker, transaction
-from .events import add_event, current_status, document_status, history
+from .events import add_event, current_status, document_status, history, load_message
 from .messages import PROCESS_INBOUND_TASK, Received, receive_message, record_document
 from .models import (
     Acknowledgement,
@@ -89,6 +89,7 @@ __all__ = [
     "claim_keys",
     "create_token",
     "current_status",
+    "load_message",
     "document_status",
     "due_deliveries",
     "enqueue",

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Event
+from .models import Event, Message
 from .types import utcnow
 
-__all__ = ["add_event", "current_status", "document_status", "history", "latest_message_states"]
+__all__ = ["add_event", "current_status", "document_status", "history", "latest_message_states", "load_message"]
 
 
 def add_event(
@@ -43,6 +43,18 @@ def current_status(session: Session, message_id: uuid.UUID) -> str | None:
         .order_by(Event.id.desc())
         .limit(1)
     )
+
+
+def load_message(sessions: sessionmaker[Session], message_id: uuid.UUID) -> tuple[Message, str | None] | None:
+    """A message (detached, its bytes loaded) and its current status; None for an unknown id."""
+    with sessions() as session:
+        message = session.get(Message, message_id)
+        if message is None:
+            return None
+        _ = message.raw  # deferred column: load it while the session is open
+        status = current_status(session, message_id)
+        session.expunge(message)
+        return message, status
 
 
 def document_status(session: Session, document_id: uuid.UUID) -> str | None:
