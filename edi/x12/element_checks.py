@@ -12,7 +12,7 @@ from .errors import ElementError
 from .model import Segment
 from .schema import ElementSpec, Note, SegmentSpec
 
-__all__ = ["check_elements", "value_error", "valid_date", "valid_time"]
+__all__ = ["check_elements", "check_text", "value_error", "valid_date", "valid_time"]
 
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ECHO = 99  # AK404 holds at most 99 characters
@@ -149,6 +149,8 @@ def check_elements(seg: Segment, spec: SegmentSpec, component: str, repetition: 
                 code = value_error(item, element[2], element[3], element[4], element[5])
                 if code is not None:
                     errors.append(_error(position, code, element, item, repetition=rep_pos))
+    if count > len(spec.elements):  # the tail ``...N`` leaves unchecked: text all the same
+        errors.extend(check_text(seg, len(spec.elements) + 1, min(count, spec.size), component, repetition))
     if count > spec.size:
         extra = next((i for i in range(spec.size + 1, count + 1) if seg[i]), None)
         if extra is not None:
@@ -161,6 +163,26 @@ def check_elements(seg: Segment, spec: SegmentSpec, component: str, repetition: 
             errors,
             None,
         )
+    return errors
+
+
+def check_text(seg: Segment, first: int, last: int, component: str, repetition: str | None) -> list[ElementError]:
+    """AK4 ``6`` for elements ``first..last`` that no specification describes but that hold
+    something other than text (undecodable bytes, control characters).
+
+    Such elements are checked for position only, yet they are kept in ``extensions`` and
+    handed on to the partner's systems, so they must at least be characters.
+    """
+    errors: list[ElementError] = []
+    for position in range(first, last + 1):
+        value = seg[position]
+        if value.isprintable():
+            continue
+        bare = value.replace(component, "")
+        if repetition:
+            bare = bare.replace(repetition, "")
+        if not bare.isprintable():
+            errors.append(ElementError(position, "6", "invalid character", data=value[:_ECHO]))
     return errors
 
 

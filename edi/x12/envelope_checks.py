@@ -17,13 +17,23 @@ of their value (``YYMMDD``, ``HHMM``, nine digits) and are always checked.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from .element_checks import valid_date, valid_time
 from .model import FunctionalGroup, Interchange, Segment, TransactionSet
 from .serialize import ISA_WIDTHS
 
-__all__ = ["isa_codes", "iea_codes", "gs_codes", "ge_codes", "st_codes", "se_codes", "group_version_supported"]
+__all__ = [
+    "isa_codes",
+    "iea_codes",
+    "gs_codes",
+    "ge_codes",
+    "st_codes",
+    "se_codes",
+    "group_version_supported",
+    "set_supported",
+    "SupportedSets",
+]
 
 _AUTH_QUALIFIERS = frozenset({"00", "01", "02", "03", "04", "05", "06"})
 _SECURITY_QUALIFIERS = frozenset({"00", "01"})
@@ -88,6 +98,20 @@ def group_version_supported(version: str, supported_versions: Collection[str] | 
     return supported_versions is None or any(version.startswith(v) for v in supported_versions)
 
 
+#: ST01 values accepted, or ST01 -> the GS08 version prefixes it is accepted in (None: any)
+SupportedSets = Collection[str] | Mapping[str, Collection[str] | None]
+
+
+def set_supported(set_id: str, version: str, supported_sets: SupportedSets | None) -> bool:
+    """ST01 is one of ``supported_sets`` and, where they name versions, in one of those."""
+    if supported_sets is None:
+        return True
+    if set_id not in supported_sets:
+        return False
+    versions = supported_sets[set_id] if isinstance(supported_sets, Mapping) else None
+    return group_version_supported(version, versions)
+
+
 def gs_codes(
     group: FunctionalGroup,
     supported_versions: Collection[str] | None = None,
@@ -102,8 +126,13 @@ def gs_codes(
         or (supported_functional_ids is not None and fid not in supported_functional_ids)
     ):
         codes.append("1")
-    version = group.version
-    if not version or not group_version_supported(version, supported_versions):
+    version = group.version  # GS08: AN 1/12
+    if (
+        not version
+        or len(version) > 12
+        or not version.isprintable()
+        or not group_version_supported(version, supported_versions)
+    ):
         codes.append("2")
     control = group.control_number
     if not control.isdigit() or len(control) > 9:

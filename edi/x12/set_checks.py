@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from .element_checks import check_elements
+from .element_checks import check_elements, check_text
 from .errors import ElementError, SegmentError
 from .model import Delimiters, Segment
 from .schema import LoopSpec, SetSchema
@@ -158,6 +158,8 @@ def _check_all(
             spec = specs.get(sid)
             if spec is not None:
                 elements = check_elements(seg, spec, component, repetition)
+            else:  # checked for position only: its elements must still be text
+                elements = check_text(seg, 1, len(seg) - 1, component, repetition)
             if hierarchy is not None and sid == "HL":
                 elements.extend(hierarchy.check(seg))
         if code is not None or elements:

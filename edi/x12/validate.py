@@ -11,7 +11,8 @@ only its :class:`~edi.x12.errors.SetResult` is kept, never its segments. Three l
   the declarative schema of its set and release (:mod:`edi.x12.schema`,
   :mod:`edi.x12.set_checks`). A set with no schema (a 940, or an 850 in 003010) is
   checked at envelope level only and carries a warning; it is rejected (AK502 ``1``)
-  only when the caller names the sets it supports and this is not one of them.
+  only when the caller names the sets it supports (optionally per version: a trading
+  partner agreement) and this is not one of them.
 
 Choices:
 
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
-from .envelope_checks import ge_codes, gs_codes, iea_codes, isa_codes, se_codes, st_codes
+from .envelope_checks import SupportedSets, ge_codes, gs_codes, iea_codes, isa_codes, se_codes, set_supported, st_codes
 from .errors import _TA1_REJECTING, GroupResult, InterchangeResult, SetResult
 from .model import FunctionalGroup, Interchange, TransactionSet
 from .parse import read
@@ -49,7 +50,7 @@ def validate_set(
     ts: TransactionSet,
     *,
     reject_on_errors: bool = True,
-    supported_sets: Collection[str] | None = None,
+    supported_sets: SupportedSets | None = None,
     check_content: bool = True,
 ) -> SetResult:
     """The verdict on one set: ST/SE envelope codes, then its body against its schema."""
@@ -59,7 +60,7 @@ def validate_set(
     codes = [issue.code for issue in ts.issues] if ts.issues else []
     codes += st_codes(ts)
     codes += se_codes(ts)
-    if supported_sets is not None and set_id not in supported_sets:
+    if not set_supported(set_id, version, supported_sets):
         codes.append("1")
     elif check_content:
         schema = get_schema(set_id, version) if version else None
@@ -87,7 +88,8 @@ class Validator:
 
     ``supported_versions``: GS08 prefixes accepted (None = any); others get AK905 ``2``.
     ``supported_functional_ids``: GS01 values accepted (None = any well-formed one).
-    ``supported_sets``: ST01 values accepted (None = any; unknown ones get a warning).
+    ``supported_sets``: ST01 values accepted, or ST01 -> the GS08 version prefixes it is
+    accepted in (None = any; sets with no schema get a warning); others get AK502 ``1``.
     ``strict_isa_widths``: see :mod:`edi.x12.envelope_checks`.
     """
 
@@ -96,7 +98,7 @@ class Validator:
         *,
         supported_versions: Collection[str] | None = None,
         supported_functional_ids: Collection[str] | None = None,
-        supported_sets: Collection[str] | None = None,
+        supported_sets: SupportedSets | None = None,
         reject_on_errors: bool = True,
         strict_isa_widths: bool = True,
     ) -> None:
@@ -171,16 +173,26 @@ class Validator:
         self._result.groups.append(self._group)
         self._set_controls = set()
 
-    def _on_set(self, ts: TransactionSet) -> None:
+    def check_set(self, ts: TransactionSet) -> SetResult:
+        """The verdict on one set of the open group under this validator's options.
+
+        :meth:`feed` records it in the group's result; a caller that feeds every event
+        but the sets (the translator) asks for it here instead.
+        """
         if ts.group is None or self._group is None:
-            self._on_orphan_set(ts)
-            return
-        result = validate_set(
+            return validate_set(ts, reject_on_errors=self.reject_on_errors, check_content=False)
+        return validate_set(
             ts,
             reject_on_errors=self.reject_on_errors,
             supported_sets=self.supported_sets,
             check_content=self._group_content,
         )
+
+    def _on_set(self, ts: TransactionSet) -> None:
+        if ts.group is None or self._group is None:
+            self._on_orphan_set(ts)
+            return
+        result = self.check_set(ts)
         if ts.control_number in self._set_controls and "23" not in result.codes:
             result.codes = _unique([*result.codes, "23"])[:_MAX_SET_CODES]
             if "5" in result.codes and len(result.codes) > 1:
@@ -189,7 +201,7 @@ class Validator:
         self._group.sets.append(result)
 
     def _on_orphan_set(self, ts: TransactionSet) -> None:
-        result = validate_set(ts, reject_on_errors=self.reject_on_errors, check_content=False)
+        result = self.check_set(ts)
         if self._result is None:
             return  # cannot happen: the parser only yields sets inside an interchange
         if self._orphans is None:

@@ -239,6 +239,13 @@ def test_group_codes() -> None:
     assert one(interchange(st_se(PO), gs06="A1", ge="GE*1*A1")).groups[0].codes == ["6"]
 
 
+def test_a_gs08_that_is_not_text_or_too_long_is_an_unsupported_version() -> None:
+    garbled = interchange(st_se(PO)).encode().replace(b"*X*004010", b"*X*0040\xff10")
+    assert validate(garbled)[0].groups[0].codes == ["2"]
+    assert one(interchange(st_se(PO), version="004010VICS123")).groups[0].codes == ["2"]  # AN 1/12
+    assert one(interchange(st_se(PO), version="004010VICS")).groups[0].codes == []
+
+
 def test_missing_ge_is_3() -> None:
     text = interchange(st_se(PO)).replace("GE*1*1~\n", "")
     group = one(text).groups[0]
@@ -291,6 +298,10 @@ def test_duplicate_set_control_number_is_23() -> None:
 def test_unsupported_set_is_1_and_unknown_set_is_a_warning() -> None:
     ts = only_set(interchange(st_se(PO)), supported_sets={"810"})
     assert ts.codes == ["1"]
+    # per version (a trading partner agreement): the 850 is agreed in 005010 only
+    assert only_set(interchange(st_se(PO)), supported_sets={"850": {"005010"}}).codes == ["1"]
+    assert only_set(interchange(st_se(PO)), supported_sets={"850": {"004010"}}).codes == []
+    assert only_set(interchange(st_se(PO)), supported_sets={"850": None}).codes == []
     ts = only_set(interchange(st_se(["W05*N*1*PO1", "LX*1"], set_id="940"), fid="OW"))
     assert (ts.codes, ts.segment_errors, ts.status) == ([], [], "E")
     assert "no schema" in ts.warnings[0]
@@ -409,6 +420,18 @@ def test_element_error_carries_reference_and_data() -> None:
     ts = only_set(interchange(st_se(["BEG*99*SA*PO123**20240115", *PO[1:]])))
     error = ts.segment_errors[0].elements[0]
     assert (error.reference, error.data, error.component, error.repetition) == ("353", "99", None, None)
+
+
+def test_elements_no_specification_describes_must_still_be_text() -> None:
+    """TAX is checked for position only and CUR10+ are not listed, yet what they hold is
+    handed on in ``extensions``: an undecodable byte or a control character is AK4 6."""
+    body = ["BEG*00*SA*PO123**20240115", "CUR*BY*USD********X\x01Y", "TAX*CAF\xe9*ok", *PO[1:]]
+    text = interchange(st_se(body)).encode("latin-1")
+    ts = validate(text)[0].groups[0].sets[0]
+    assert element_codes(ts) == [("CUR", 3, 10, None, "6"), ("TAX", 4, 1, None, "6")]
+    assert ts.segment_errors[1].elements[0].data == "CAF\udce9"
+    clean = ["BEG*00*SA*PO123**20240115", "CUR*BY*USD********X Y", "TAX*CAFE*a>b", *PO[1:]]
+    assert only_set(interchange(st_se(clean))).segment_errors == []
 
 
 # -- 856 hierarchy ----------------------------------------------------------------------------------
