@@ -330,6 +330,21 @@ class Documents(_Strict):
             raise ValueError("list at least one inbound or outbound document")
         return self
 
+    def x12_agreement(self) -> dict[str, frozenset[str]]:
+        """X12 set id -> the versions (GS08 prefixes) the partner may send it in.
+
+        The inbound documents as listed; acknowledgements (997, 999) in any X12 version
+        of the agreement, since they answer what we send.
+        """
+        agreed: dict[str, set[str]] = {}
+        for spec in self.inbound:
+            if spec.standard == "x12":
+                agreed.setdefault(spec.transaction, set()).add(spec.version)
+        versions = {s.version for s in (*self.inbound, *self.outbound) if s.standard == "x12"}
+        for ack in ("997", "999"):
+            agreed.setdefault(ack, set()).update(versions)
+        return {set_id: frozenset(v) for set_id, v in agreed.items()}
+
 
 # --------------------------------------------------------------------------- rules
 

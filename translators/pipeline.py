@@ -31,6 +31,7 @@ __all__ = [
     "acks_for",
     "attribute",
     "attribute_isa",
+    "partner_validator",
     "route_documents",
     "process_inbound",
     "write_acks",
@@ -90,6 +91,21 @@ def attribute_isa(registry: Registry, result: InterchangeResult) -> str:
     """The partner an interchange's ISA identities resolve to."""
     ids = (result.sender_qualifier, result.sender_id, result.receiver_qualifier, result.receiver_id)
     return attribute(lambda: registry.resolve_isa(*ids))
+
+
+def partner_validator(profile: Profile) -> Validator:
+    """A fresh validator for the partner's X12: its ISA policy and its agreement.
+
+    A set or version the profile's ``documents`` do not list is refused with a precise
+    code (AK905 ``2`` for the group's version, AK502 ``1`` for the set) instead of being
+    accepted and translated: the partner learns at once that nothing was agreed for it.
+    """
+    agreement = profile.documents.x12_agreement()
+    return Validator(
+        strict_isa_widths=profile.documents.strict_isa,
+        supported_versions={v for versions in agreement.values() for v in versions},
+        supported_sets=agreement,
+    )
 
 
 def acks_for(writer: AckWriter, result: InterchangeResult, envelope: ReceivedEnvelope, profile: Profile) -> list[Ack]:
@@ -159,8 +175,7 @@ def process_inbound(
     outcome = InboundOutcome(standard)
     if standard == "x12":
         try:
-            validator = Validator(strict_isa_widths=profile.documents.strict_isa)
-            for result, envelope in iter_validated(data, validator):
+            for result, envelope in iter_validated(data, partner_validator(profile)):
                 outcome.interchanges.append(result)
                 outcome.envelopes.append(envelope)
                 outcome.partner_seen = attribute_isa(registry, result)
@@ -175,7 +190,7 @@ def process_inbound(
     if translate is None:
         # the sets were validated above for the acks: translation reuses those verdicts
         known = known_verdicts(outcome.interchanges) if standard == "x12" else None
-        translated = translate_bytes(data, partner=profile.id, strict_isa=profile.documents.strict_isa, known=known)
+        translated = translate_bytes(data, partner=profile.id, validator=partner_validator(profile), known=known)
     else:
         translated = translate(data, profile.id)
     translated.errors = [e for e in translated.errors if not _is_ack_set(e)]

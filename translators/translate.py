@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import re
 
+from edi.x12.validate import Validator
+
 from .result import Source, TranslationError, TranslationResult
 from .x12.inbound import Known, translate_x12
 
@@ -36,17 +38,18 @@ def detect_format(data: bytes) -> str:
 
 
 def translate_bytes(
-    data: bytes, *, partner: str | None = None, strict_isa: bool = True, known: Known | None = None
+    data: bytes, *, partner: str | None = None, validator: Validator | None = None, known: Known | None = None
 ) -> TranslationResult:
     """Every document of ``data`` in canonical form, plus an error per set/document that was not.
 
-    ``partner`` (a profile id) is passed to the XML mappings that need it; ``strict_isa``
-    is the partner's ISA padding policy (profile ``documents.strict_isa``); ``known`` are
-    X12 set verdicts the caller already has (see :func:`translators.x12.inbound.known_verdicts`).
+    ``partner`` (a profile id) is passed to the XML mappings that need it; ``validator``
+    is a fresh X12 validator with the partner's options (see
+    :func:`translators.pipeline.partner_validator`); ``known`` are X12 set verdicts the
+    caller already has (see :func:`translators.x12.inbound.known_verdicts`).
     """
     fmt = detect_format(data)
     if fmt == "x12":
-        return translate_x12(data, strict_isa_widths=strict_isa, known=known)
+        return translate_x12(data, validator=validator, known=known)
     if fmt == "cxml":
         return _call("translators.cxml", "translate_cxml", data, fmt, partner=None)
     return _call("translators.xml_mapping", "translate_xml", data, fmt, partner=partner)

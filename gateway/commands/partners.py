@@ -20,6 +20,7 @@ from pathlib import Path
 from partners.errors import ProfileError, display_path
 from partners.profile import Profile
 from partners.registry import Registry, check_path, default_folder
+from translators.pipeline import partner_validator
 from translators.result import TranslationResult
 from translators.rules import check_rules
 from translators.translate import translate_bytes
@@ -103,7 +104,7 @@ def run_test(partner_id: str, path: str | None, update: bool, translate: Transla
     if translate is None:
 
         def translate(data: bytes, pid: str) -> TranslationResult:
-            return translate_bytes(data, partner=pid, strict_isa=registry.get(pid).documents.strict_isa)
+            return translate_bytes(data, partner=pid, validator=partner_validator(registry.get(pid)))
 
     outcomes = replay_partner(registry, partner_id, translate, write_goldens=update)
     if not outcomes:

@@ -28,13 +28,12 @@ from typing import Any
 from edi.x12.ack import AckWriter, iter_validated
 from edi.x12.control import InMemoryAllocator
 from edi.x12.errors import X12Error
-from edi.x12.validate import Validator
 from edi.xml import XmlError, parse_xml
 from partners.profile import Profile
 from partners.registry import Registry
 from translators.canonical import to_json
 from translators.cxml.envelope import read_envelope
-from translators.pipeline import acks_for, attribute, attribute_isa, route_documents
+from translators.pipeline import acks_for, attribute, attribute_isa, partner_validator, route_documents
 from translators.result import TranslationResult
 from translators.translate import UnknownFormat, detect_format
 
@@ -99,7 +98,7 @@ def _x12_steps(outcome: Outcome, path: Path, registry: Registry, profile: Profil
     """Partner attribution, validation and acknowledgements of every interchange in ``path``."""
     writer = AckWriter(InMemoryAllocator(profile.control_numbers.start), clock=lambda: FIXED_CLOCK)
     statuses: list[str] = []
-    for result, envelope in iter_validated(path, Validator(strict_isa_widths=profile.documents.strict_isa)):
+    for result, envelope in iter_validated(path, partner_validator(profile)):
         outcome.partner = attribute_isa(registry, result)
         statuses.append(result.status)
         for ack in acks_for(writer, result, envelope, profile):

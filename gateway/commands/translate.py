@@ -40,9 +40,13 @@ def run(path: str, partner: str | None = None) -> int:
         except PartnerError as exc:
             click.echo(f"edigw translate: partner {partner!r}: {exc}", err=True)
             return 2
-    strict = profile.documents.strict_isa if profile is not None else True
+    validator = None
+    if profile is not None:
+        from translators.pipeline import partner_validator
+
+        validator = partner_validator(profile)
     try:
-        result = translate_bytes(data, partner=partner, strict_isa=strict)
+        result = translate_bytes(data, partner=partner, validator=validator)
     except UnknownFormat as exc:
         click.echo(f"edigw translate: {path}: {exc}", err=True)
         return 2

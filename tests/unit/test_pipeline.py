@@ -68,3 +68,48 @@ def test_each_set_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
     out = outcome(PADDED)
     assert len(out.documents) == 1
     assert calls == ["0001"]
+
+
+def _ack_segments(out) -> list[str]:  # type: ignore[no-untyped-def]
+    [ack] = out.acks
+    return [s for s in ack.to_bytes().decode("latin-1").split("~") if s[:3] in ("AK2", "AK5", "AK9")]
+
+
+def test_a_version_outside_the_agreement_is_refused_with_ak905_2() -> None:
+    """bigbox agreed 850 in 004010; the same order in 005010 is not accepted and not translated."""
+    five = PADDED.replace(b"*00401*", b"*00501*").replace(b"*U*", b"*^*")
+    body = BODY.replace(b"*X*004010~", b"*X*005010~")
+    registry = Registry.load(BUNDLED_PARTNERS)
+    out = process_inbound(five + body, registry.get("bigbox"), registry, AckWriter(InMemoryAllocator()))
+    assert out.documents == []
+    assert _ack_segments(out) == ["AK2*850*0001", "AK5*R*1", "AK9*R*1*1*0*2"]
+    [error] = out.errors
+    assert error.codes == ["AK501:R", "AK502:1"]
+
+
+def test_a_transaction_set_outside_the_agreement_is_refused_with_ak502_1() -> None:
+    """bigbox sends us orders only: an 810 from it is answered "transaction set not supported"."""
+    invoice = (
+        b"GS*IN*BIGBOXSTORES*EDIGW*20240101*1200*302*X*004010~ST*810*0001~BIG*20240101*INV-1~"
+        b"IT1*1*1*EA*10**IN*100234~TDS*1000~SE*5*0001~GE*1*302~IEA*1*000000301~"
+    )
+    registry = Registry.load(BUNDLED_PARTNERS)
+    out = process_inbound(PADDED + invoice, registry.get("bigbox"), registry, AckWriter(InMemoryAllocator()))
+    assert out.documents == []
+    assert _ack_segments(out) == ["AK2*810*0001", "AK5*R*1", "AK9*R*1*1*0"]
+
+
+def test_the_agreement_admits_acknowledgements_of_what_we_send() -> None:
+    agreement = Registry.load(BUNDLED_PARTNERS).get("northwind-dist").documents.x12_agreement()
+    assert agreement == {"850": {"005010"}, "997": {"005010"}, "999": {"005010"}}
+
+
+def test_undecodable_bytes_in_an_unchecked_segment_are_refused_not_passed_on() -> None:
+    """A TAX segment is checked for position only; a Latin-1 byte in it is still AK4 6, and the
+    set is not translated (its text would reach the sinks in ``extensions``)."""
+    body = BODY.replace(b"DTM*002*20240201~", b"TAX*CAF\xe9~DTM*002*20240201~").replace(b"SE*7*", b"SE*8*")
+    registry = Registry.load(BUNDLED_PARTNERS)
+    out = process_inbound(PADDED + body, registry.get("bigbox"), registry, AckWriter(InMemoryAllocator()))
+    assert out.documents == []
+    assert _ack_segments(out)[:2] == ["AK2*850*0001", "AK5*R*5"]
+    assert b"AK3*TAX*3**8~AK4*1**6*CAF\xe9~" in out.acks[0].to_bytes()

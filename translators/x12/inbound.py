@@ -18,7 +18,7 @@ The good sets of a file are translated whatever happens to the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,13 +28,13 @@ from edi.x12.errors import InterchangeResult, SetResult, X12SyntaxError
 from edi.x12.model import FunctionalGroup, TransactionSet
 from edi.x12.parse import read
 from edi.x12.tokenize import Source as X12Source
+from edi.x12.validate import Validator
 from translators.result import Source, Translated, TranslationError, TranslationResult
 
 from . import MAPPINGS, MappingError, to_canonical
 
 __all__ = ["translate_x12", "translate_set", "set_error_codes", "known_verdicts", "Known", "REQUIRED"]
 
-Checker = Callable[[TransactionSet], SetResult]
 
 #: The element a canonical document cannot exist without, per type (for a precise code).
 REQUIRED: dict[str, tuple[str, int]] = {
@@ -131,29 +131,21 @@ class _Verdicts:
     """Validation, in one place: the set check now, envelope verdicts at each interchange end.
 
     The envelope :class:`~edi.x12.validate.Validator` gets every parser event but the
-    sets, which :func:`~edi.x12.validate.validate_set` checks once, here.
+    sets, which it checks once, here (:meth:`~edi.x12.validate.Validator.check_set`),
+    unless the caller already has their verdicts.
     """
 
-    def __init__(self, strict_isa_widths: bool, known: Known | None = None) -> None:
+    def __init__(self, validator: Validator | None = None, known: Known | None = None) -> None:
         self.known = known
-        try:
-            from edi.x12.validate import Validator, validate_set
-        except ImportError:  # a build without the validator: translate unvalidated
-            self.validator: Any = None
-            self.check: Checker | None = None
-            return
-        self.validator = Validator(strict_isa_widths=strict_isa_widths)
-        self.check = validate_set
+        self.validator = validator if validator is not None else Validator()
 
     def feed(self, kind: str, obj: object) -> InterchangeResult | None:
-        if self.validator is None or kind == "set":
-            return None
-        return self.validator.feed(kind, obj)
+        return None if kind == "set" else self.validator.feed(kind, obj)
 
     def finish(self) -> InterchangeResult | None:
-        return self.validator.finish() if self.validator is not None else None
+        return self.validator.finish()
 
-    def set_verdict(self, ts: TransactionSet) -> SetResult | None:
+    def set_verdict(self, ts: TransactionSet) -> SetResult:
         if self.known is not None:  # already validated by the caller (the pipeline's ack pass)
             group = ts.group
             ic = group.interchange if group is not None else None
@@ -161,7 +153,7 @@ class _Verdicts:
             results = self.known.get(key)
             if results and results[0].set_id == ts.id:
                 return results.pop(0)
-        return self.check(ts) if self.check is not None else None
+        return self.validator.check_set(ts)
 
 
 def _apply_envelope(result: InterchangeResult | None, pending: _Pending, out: TranslationResult) -> None:
@@ -184,14 +176,18 @@ def _apply_envelope(result: InterchangeResult | None, pending: _Pending, out: Tr
     pending.items.clear()
 
 
-def translate_x12(data: X12Source, *, strict_isa_widths: bool = True, known: Known | None = None) -> TranslationResult:
+def translate_x12(
+    data: X12Source, *, validator: Validator | None = None, known: Known | None = None
+) -> TranslationResult:
     """Translate every set of an X12 file (bytes, path or binary stream).
 
+    ``validator``: a fresh :class:`~edi.x12.validate.Validator` with the receiver's options
+    (ISA policy, agreed sets and versions); default: any set, strict ISA widths.
     ``known``: set verdicts the caller already has (:func:`known_verdicts`), so sets are
     not validated a second time; a set without one is validated here.
     """
     out = TranslationResult()
-    verdicts = _Verdicts(strict_isa_widths, None if known is None else {k: list(v) for k, v in known.items()})
+    verdicts = _Verdicts(validator, None if known is None else {k: list(v) for k, v in known.items()})
     pending = _Pending()
     try:
         for kind, obj in read(data):
@@ -201,11 +197,9 @@ def translate_x12(data: X12Source, *, strict_isa_widths: bool = True, known: Kno
             if kind == "set":
                 ts: TransactionSet = obj  # type: ignore[assignment]
                 pending.items.append((ts.group, translate_set(ts, verdicts.set_verdict(ts))))
-            elif kind == "interchange_end" and verdicts.validator is None:
-                _apply_envelope(None, pending, out)
     except X12SyntaxError as exc:
         finished = verdicts.finish()
-        if finished is not None or verdicts.validator is None:
+        if finished is not None:
             _apply_envelope(finished, pending, out)  # the error came before the next interchange began
         else:  # inside an interchange: what was read of it cannot be accepted
             codes = [f"TA105:{exc.ta1_code}"]
