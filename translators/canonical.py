@@ -16,6 +16,8 @@ from typing import Any, Literal, get_args, get_origin
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from edi.text import as_text_json
+
 __all__ = [
     "Address",
     "Party",
@@ -352,7 +354,11 @@ def to_json(data: Any, indent: int | None = 2) -> str:
         data = dump(data)
     if indent not in (None, 2):
         raise ValueError("canonical JSON is written compact or with an indent of 2")
-    return orjson.dumps(data, default=_encode, option=_INDENTED if indent else 0).decode()
+    option = _INDENTED if indent else 0
+    try:
+        return orjson.dumps(data, default=_encode, option=option).decode()
+    except TypeError:  # undecodable partner bytes in a text (an envelope field, an error): shown as \xNN
+        return orjson.dumps(as_text_json(data), default=_encode, option=option).decode()
 
 
 _INDENTED = orjson.OPT_INDENT_2

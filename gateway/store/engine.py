@@ -11,6 +11,7 @@ handling is switched off so SQLAlchemy's BEGIN is the one that runs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+from edi.text import as_text_json
 
 __all__ = ["make_engine", "make_sessionmaker", "transaction", "begin_write", "init_db", "upsert_insert", "MIGRATIONS"]
 
@@ -37,8 +40,20 @@ def upsert_insert(session: Session) -> Callable[..., postgresql.Insert | sqlite.
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
+def json_text(data: Any) -> str:
+    """JSON columns: partner text with undecodable bytes is stored as ``\\xNN``
+    (:func:`edi.text.as_text`), since PostgreSQL's ``jsonb`` refuses lone surrogates."""
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(as_text_json(data), ensure_ascii=False)
+    return text
+
+
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000, **kwargs: Any) -> Engine:
     """Engine for ``sqlite:///path`` or ``postgresql+psycopg://...`` with the settings the store relies on."""
+    kwargs.setdefault("json_serializer", json_text)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")

@@ -316,6 +316,17 @@ def test_status_is_the_latest_message_event_and_history_is_kept(factory: session
         assert current_status(session, uuid.uuid4()) is None
 
 
+def test_partner_text_that_is_not_unicode_is_stored_visibly(factory: sessionmaker[Session]) -> None:
+    """An undecodable byte from an envelope (a lone surrogate after ``surrogateescape``) in
+    an event detail: PostgreSQL's jsonb refuses it, so it is stored as ``\\xNN``."""
+    message, _ = receive(factory)
+    with transaction(factory) as session:
+        add_event(session, message.id, "warning", {"identity": "envelope names ACME\udcff", "ok": "caf\u00e9"})
+    with factory() as session:
+        detail = history(session, message.id)[-1].detail
+        assert detail == {"identity": "envelope names ACME\\xff", "ok": "caf\u00e9"}
+
+
 # --- outbox -------------------------------------------------------------------------------
 
 

@@ -219,6 +219,27 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert len(out["documents"]) == 1 and len(out["errors"]) == 1
 
 
+def test_cli_output_is_valid_json_when_envelope_fields_hold_undecodable_bytes(tmp_path: Path) -> None:
+    """A byte that is not UTF-8 in GS08: the group is refused (AK905 2) and the error's
+    source shows the byte as \\xff instead of crashing the JSON writer."""
+    bad = tmp_path / "gs08.edi"
+    bad.write_bytes(_x12(["BEG*00*SA*PO1**20260110", "PO1*1*1*EA*1", "CTT*1"]).replace(b"*X*004010", b"*X*00\xff4010"))
+    done = _cli("translate", str(bad))
+    assert done.returncode == 1, done.stderr
+    [error] = json.loads(done.stdout)["errors"]
+    assert error["codes"] == ["AK901:R", "AK905:2"] and error["source"]["version"] == "00\\xff4010"
+
+
+def test_cli_translate_with_a_partner_applies_its_agreement(tmp_path: Path) -> None:
+    """bigbox agreed 850s only: its 855 is not translated, with the code its 997 carries."""
+    path = tmp_path / "855.edi"
+    path.write_bytes(_x12(["BAK*00*AD*PO1*20260110"], set_id="855", fid="PR"))
+    assert _cli("translate", str(path)).returncode == 0
+    done = _cli("translate", str(path), "--partner", "bigbox")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["errors"][0]["codes"] == ["AK501:R", "AK502:1"]
+
+
 def test_unreadable_tail_keeps_the_good_interchange_and_truncation_is_rejected() -> None:
     good = (SAMPLES / "x12" / "850" / "bigbox_4010_standalone.edi").read_bytes()
     result = translate_bytes(good + b"ISA*00")

@@ -1,0 +1,37 @@
+"""edi.text: partner text with undecodable bytes made safe for JSON and UTF-8 streams."""
+
+from __future__ import annotations
+
+import orjson
+from hypothesis import given
+from hypothesis import strategies as st
+
+from edi.text import as_text, as_text_json
+
+
+def test_valid_text_is_returned_unchanged() -> None:
+    for value in ("", "ACME", "café", "株式会社", "emoji \U0001f600"):
+        assert as_text(value) is value
+
+
+def test_escaped_bytes_are_shown_as_hex_and_other_lone_surrogates_as_unicode_escapes() -> None:
+    assert as_text(b"CAF\xe9 \xff".decode("utf-8", "surrogateescape")) == "CAF\\xe9 \\xff"
+    assert as_text("a\ud800b") == "a\\ud800b"
+
+
+def test_json_like_data_is_copied_with_every_string_made_text() -> None:
+    bad = "9\udcff004010"
+    data = {"source": {"version": bad}, bad: [bad, 1, None, 2.5], "n": 3}
+    assert as_text_json(data) == {
+        "source": {"version": "9\\xff004010"},
+        "9\\xff004010": ["9\\xff004010", 1, None, 2.5],
+        "n": 3,
+    }
+
+
+@given(st.binary(max_size=64))
+def test_any_bytes_read_with_surrogateescape_become_serializable_text(raw: bytes) -> None:
+    text = as_text(raw.decode("utf-8", "surrogateescape"))
+    assert orjson.loads(orjson.dumps(text)) == text
+    if raw.isascii():
+        assert text == raw.decode()
