@@ -151,7 +151,11 @@ def messages_show(message_id: str, as_json: bool) -> None:
 
 @messages.command("replay")
 @click.argument("message_ids", nargs=-1)
-@click.option("--dead-letters", is_flag=True, help="Every message with a dead-lettered delivery.")
+@click.option(
+    "--dead-letters",
+    is_flag=True,
+    help="Every dead-lettered message (not sent, not processed) or message with a dead-lettered delivery.",
+)
 @click.option("--partner", help="With --dead-letters: only this partner's.")
 @click.option("--by", default="cli", show_default=True, help="Who replays (recorded on the replayed event).")
 def messages_replay(message_ids: tuple[str, ...], dead_letters: bool, partner: str | None, by: str) -> None:

@@ -86,8 +86,14 @@ def process_inbound(
             add_event(session, mid, State.REJECTED, {"reason": f"no partner profile {partner_id!r}"})
         return "rejected"
     profile = rt.registry.get(partner_id)
-    outcome = run_pipeline(raw, profile, rt.registry, xref=rt.registry.xref(partner_id))
-    persist_outcome(rt, mid, profile, outcome, correlation_id, received_at)
+    try:
+        outcome = run_pipeline(raw, profile, rt.registry, xref=rt.registry.xref(partner_id))
+        persist_outcome(rt, mid, profile, outcome, correlation_id, received_at)
+    except OperationalError:
+        raise  # the database: retried
+    except Exception as exc:  # noqa: BLE001 - a bug or an input no check foresaw must not leave the message in limbo
+        log.exception("message %s from %s: processing failed", message_id, partner_id)
+        return _dead_letter(rt, mid, f"processing failed: {type(exc).__name__}: {exc}")
     log.info(
         "message %s from %s: %s, %d documents, %d errors, %d acks",
         message_id,
@@ -98,6 +104,19 @@ def process_inbound(
         len(outcome.acks),
     )
     return "rejected" if outcome.rejected else "processed"
+
+
+def _dead_letter(rt: Runtime, message_id: uuid.UUID, reason: str) -> str:
+    """Park a message that could not be processed where operations see it and can replay it.
+
+    Nothing of the failed attempt was committed (no ack, no document), so a replay after
+    the fix processes it from the start.
+    """
+    with transaction(rt.sessions) as session:
+        if current_status(session, message_id) not in ("received", "replayed"):
+            return "already handled"
+        add_event(session, message_id, State.DEAD_LETTER, {"reason": reason[:2000]})
+    return "dead letter"
 
 
 def persist_outcome(

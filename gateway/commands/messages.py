@@ -95,7 +95,9 @@ def run_show(message_id: str, as_json: bool) -> int:
 
 
 def run_replay(message_ids: tuple[str, ...], dead_letters: bool, partner: str | None, by: str) -> int:
-    """Replay the given messages, or with ``dead_letters`` every message with a dead-lettered delivery."""
+    """Replay the given messages, or with ``dead_letters`` every message with a dead-lettered
+    delivery or itself dead-lettered (an outbound that could not be sent, an inbound that
+    could not be processed)."""
     if not message_ids and not dead_letters:
         print("edigw messages replay: give message ids or --dead-letters", file=sys.stderr)
         return 2
@@ -116,6 +118,8 @@ def run_replay(message_ids: tuple[str, ...], dead_letters: bool, partner: str | 
                 if partner is not None:
                     query = query.where(Document.partner_id == partner)
                 ids += list(session.scalars(query))
+                # and messages that could not be sent or processed at all
+                ids += [m.id for m in search_messages(session, partner=partner, status="dead_letter", limit=10_000)]
         batch = [mid for mid in dict.fromkeys(ids) if mid is not None]
         results: list[tuple[uuid.UUID, str]] = []
         # a progress bar on stderr for batches; the per-message outcome on stdout

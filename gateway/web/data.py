@@ -33,6 +33,7 @@ from gateway.store import (
     Acknowledgement,
     Delivery,
     DeliveryState,
+    Direction,
     Document,
     Event,
     Message,
@@ -143,7 +144,7 @@ def _failures(session: Session, out: Overview, partner: str | None, starts: list
 
 
 def queues(session: Session, partner: str | None, limit: int = 200) -> list[dict[str, Any]]:
-    """Deliveries waiting for a retry or dead-lettered, and outbound messages that could not be sent."""
+    """Deliveries waiting for a retry or dead-lettered, and messages that could not be sent or processed."""
     query = (
         select(Delivery, Document.message_id, Document.partner_id, Document.doc_type, Document.number)
         .join(Document, Document.id == Delivery.document_id)
@@ -168,11 +169,12 @@ def queues(session: Session, partner: str | None, limit: int = 200) -> list[dict
             _scoped(query, Document.partner_id, partner)
         )
     ]
-    for message in search_messages(session, partner=partner, status="dead_letter", direction="out", limit=limit):
+    for message in search_messages(session, partner=partner, status="dead_letter", limit=limit):
+        outbound = message.direction == Direction.OUT.value
         rows.append(
             {
                 "queue": DeliveryState.DEAD_LETTER,
-                "sink": f"partner ({message.transport})",
+                "sink": f"partner ({message.transport})" if outbound else "processing",
                 "message_id": str(message.id),
                 "partner": message.partner_id,
                 "type": message.file_name,
