@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from edi.text import as_text_json
 
@@ -37,9 +37,37 @@ __all__ = [
     "DOCUMENT_TYPES",
     "to_json",
     "decimal_text",
+    "in_range",
+    "Number",
+    "MAX_SCALE",
     "dump",
     "canonical",
 ]
+
+
+#: Largest magnitude (10**28) and finest fraction (10**-28) a canonical number may have.
+MAX_SCALE = 28
+
+
+def in_range(value: Decimal) -> bool:
+    """Finite, and neither larger than 10**MAX_SCALE nor finer than 10**-MAX_SCALE.
+
+    A partner's ``21e30000`` is a valid number to :class:`~decimal.Decimal`, but written
+    out plainly (JSON, X12) it is 30,002 digits, and ``1e999999999`` a gigabyte: every
+    reader of partner numbers refuses what is out of range, precisely, before anything
+    is written.
+    """
+    return value.is_finite() and -MAX_SCALE <= value.adjusted() <= MAX_SCALE
+
+
+def _checked(value: Decimal) -> Decimal:
+    if not in_range(value):
+        raise ValueError(f"number out of range (more than {MAX_SCALE} digits before or after the point)")
+    return value
+
+
+#: Amounts, quantities, weights: exact, and in range (:func:`in_range`).
+Number = Annotated[Decimal, AfterValidator(_checked)]
 
 
 class _Model(BaseModel):
@@ -81,9 +109,9 @@ class Item(_Model):
 
 class OrderLine(_Model):
     line_number: str | None = None
-    quantity: Decimal | None = None
+    quantity: Number | None = None
     uom: str | None = None
-    unit_price: Decimal | None = None
+    unit_price: Number | None = None
     item: Item = Field(default_factory=Item)
     requested_delivery_date: dt.date | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)
@@ -106,16 +134,16 @@ class Order(_Model):
     terms: str | None = None
     notes: list[str] = Field(default_factory=list)
     lines: list[OrderLine] = Field(default_factory=list)
-    total_amount: Decimal | None = None
+    total_amount: Number | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)
 
 
 class PoAckLine(_Model):
     line_number: str | None = None
     status: str | None = None  # accepted, rejected, backordered, changed, ... (or the raw ACK01)
-    quantity: Decimal | None = None
+    quantity: Number | None = None
     uom: str | None = None
-    unit_price: Decimal | None = None
+    unit_price: Number | None = None
     scheduled_date: dt.date | None = None
     item: Item = Field(default_factory=Item)
     extensions: dict[str, Any] = Field(default_factory=dict)
@@ -139,7 +167,7 @@ class PoAck(_Model):
 class ShipItem(_Model):
     line_number: str | None = None
     item: Item = Field(default_factory=Item)
-    quantity_shipped: Decimal | None = None
+    quantity_shipped: Number | None = None
     uom: str | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)
 
@@ -169,19 +197,19 @@ class ShipNotice(_Model):
     ship_from: Party | None = None
     ship_to: Party | None = None
     parties: list[Party] = Field(default_factory=list)
-    weight: Decimal | None = None
+    weight: Number | None = None
     weight_uom: str | None = None
     packaging_code: str | None = None
-    lading_quantity: Decimal | None = None
+    lading_quantity: Number | None = None
     orders: list[ShipOrder] = Field(default_factory=list)
     extensions: dict[str, Any] = Field(default_factory=dict)
 
 
 class InvoiceLine(_Model):
     line_number: str | None = None
-    quantity: Decimal | None = None
+    quantity: Number | None = None
     uom: str | None = None
-    unit_price: Decimal | None = None
+    unit_price: Number | None = None
     item: Item = Field(default_factory=Item)
     extensions: dict[str, Any] = Field(default_factory=dict)
 
@@ -190,7 +218,7 @@ class Charge(_Model):
     type: Literal["charge", "allowance"]
     code: str | None = None
     description: str | None = None
-    amount: Decimal | None = None
+    amount: Number | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -209,7 +237,7 @@ class Invoice(_Model):
     terms: str | None = None
     lines: list[InvoiceLine] = Field(default_factory=list)
     charges: list[Charge] = Field(default_factory=list)
-    total_amount: Decimal | None = None
+    total_amount: Number | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -338,8 +366,17 @@ def _canonical(shape: _Shape, data: Any) -> dict[str, Any]:
 
 
 def decimal_text(value: Decimal) -> str:
-    """Plain decimal text without exponent or trailing zeros ("12.50" -> "12.5", 1E+2 -> "100")."""
-    text = format(value.normalize(), "f")
+    """Plain decimal text without exponent or trailing zeros ("12.50" -> "12.5", 1E+2 -> "100").
+
+    Exact: no context rounding (``normalize`` would round past 28 significant digits).
+    Raises ValueError for a number out of range (:func:`in_range`), whose text would be
+    absurdly long, rather than writing it.
+    """
+    if not in_range(value):
+        raise ValueError(f"number out of range: {value:.6e}")
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

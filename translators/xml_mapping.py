@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from edi.xml import DEFAULT_LIMITS, XmlError, XmlLimits, parse_xml
 
-from .canonical import DOCUMENT_TYPES, to_json
+from .canonical import DOCUMENT_TYPES, in_range, to_json
 from .result import Source, Translated, TranslationError, TranslationResult
 
 __all__ = [
@@ -263,7 +263,7 @@ def _apply(spec: FieldSpec, raw: str | None, where: str) -> Any:
         try:
             if name == "decimal":
                 value = Decimal(value)
-                if not value.is_finite():
+                if not in_range(value):
                     raise InvalidOperation
             elif name == "date" or name.startswith("date:"):
                 value = _date(value, name[5:] or None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +26,8 @@ extensions = st.dictionaries(st.sampled_from(["BEG04", "REF", "x"]), st.one_of(w
 
 def _value(annotation: Any, depth: int) -> st.SearchStrategy[Any]:
     """Values of the declared type (or None / empty, which the dump drops)."""
+    if get_origin(annotation) is Annotated:  # Number: a Decimal with a range check
+        annotation = get_args(annotation)[0]
     args = [a for a in get_args(annotation) if a is not type(None)]
     if get_origin(annotation) is Literal:
         return st.sampled_from([*get_args(annotation), "other"])

@@ -24,6 +24,8 @@ from lxml import etree
 
 from edi.xml import parse_xml
 
+from ..canonical import in_range
+
 __all__ = [
     "CxmlDataError",
     "index",
@@ -84,8 +86,8 @@ def to_decimal(raw: str | None, el: Element, what: str) -> Decimal | None:
         value = Decimal(raw)
     except InvalidOperation:
         raise CxmlDataError(f"{what} {raw!r} is not a number", el) from None
-    if not value.is_finite():
-        raise CxmlDataError(f"{what} {raw!r} is not a finite number", el)
+    if not in_range(value):
+        raise CxmlDataError(f"{what} {raw!r} is out of range", el)
     return value
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from translators.canonical import decimal_text
+from translators.canonical import decimal_text, in_range
 
 __all__ = ["Conv", "ElementValueError", "TEXT", "DATE", "DECIMAL", "IMPLIED2", "codes", "parse_date", "format_date"]
 
@@ -57,8 +57,8 @@ def _parse_decimal(text: str) -> Decimal:
         value = Decimal(text)
     except InvalidOperation:
         raise ElementValueError(f"invalid number {text!r}", "6") from None
-    if not value.is_finite():
-        raise ElementValueError(f"invalid number {text!r}", "6")
+    if not in_range(value):
+        raise ElementValueError(f"number {text!r} is out of range", "6")
     return value
 
 
