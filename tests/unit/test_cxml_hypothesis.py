@@ -143,6 +143,9 @@ acks = st.builds(
             item=items,
         ),
         max_size=5,
+        # lines sharing a number are statuses of one PO line: cXML writes them under one
+        # ConfirmationItem, and a status without an item of its own reads back with the line's
+        unique_by=lambda line: line.line_number,
     ),
 )
 
