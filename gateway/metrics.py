@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from decimal import Decimal
 
 from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -175,7 +176,7 @@ def _processing_seconds(session: Session) -> list[float]:
         .order_by(Event.id.desc())
         .limit(LATENCY_SAMPLES)
     )
-    return [float(d["seconds"]) for d in rows if d and isinstance(d.get("seconds"), (int, float))]
+    return [float(d["seconds"]) for d in rows if d and isinstance(d.get("seconds"), int | float | Decimal)]
 
 
 def register_store_collector(sessions: sessionmaker[Session], registry: CollectorRegistry = REGISTRY) -> StoreCollector:

@@ -22,6 +22,7 @@ from pathlib import Path
 from celery import Task
 from sqlalchemy.orm import Session
 
+from edi.text import json_text
 from edi.x12.parse import parse
 from gateway.outbound_as2 import send_as2
 from gateway.outbound_cxml import send_cxml
@@ -40,6 +41,7 @@ from gateway.store import (
     record_document,
     transaction,
 )
+from gateway.store.engine import json_value
 from gateway.task_names import BUILD_OUTBOUND_TASK, SEND_OUTBOUND_TASK
 from gateway.transports.errors import ConnectionLost, SftpConnectError, SftpError
 from partners.profile import Profile
@@ -93,7 +95,7 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
             interchange_control=controls[0] or None,
             group_control=controls[1] or None,
             set_control=controls[2] or None,
-            canonical=json.loads(json.dumps(document, default=str)),
+            canonical=json_value(json_text(document)),
         )
         if duplicate is not None:
             add_event(session, event_id, State.PROCESSED, {"duplicate_of": str(duplicate.message_id), "sent": False})

@@ -12,7 +12,6 @@ message as received, and the broker redelivers the task (acks_late).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from typing import Any
@@ -43,6 +42,7 @@ from gateway.store import (
     set_key,
     transaction,
 )
+from gateway.store.engine import json_value
 from gateway.store.types import utcnow
 from gateway.task_names import DELIVER_TASK, PROCESS_INBOUND_TASK, SEND_OUTBOUND_TASK
 from partners.profile import Profile
@@ -209,7 +209,7 @@ def _route(
     correlation_id: str | None,
 ) -> int:
     item, source = routed.item, routed.item.source
-    canonical = json.loads(to_json(item.document, indent=None))
+    canonical = json_value(to_json(item.document, indent=None))  # exact Decimals, plain JSON types
     number = canonical.get(_NUMBER_FIELD.get(item.type, ""))
     keys = []
     result = _result_for(interchanges, source.interchange_control) if source.standard == "x12" else None

@@ -13,10 +13,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from edi.text import as_text_json
+from edi.text import MAX_SCALE, decimal_text, in_range, json_text
 
 __all__ = [
     "Address",
@@ -43,21 +42,6 @@ __all__ = [
     "dump",
     "canonical",
 ]
-
-
-#: Largest magnitude (10**28) and finest fraction (10**-28) a canonical number may have.
-MAX_SCALE = 28
-
-
-def in_range(value: Decimal) -> bool:
-    """Finite, and neither larger than 10**MAX_SCALE nor finer than 10**-MAX_SCALE.
-
-    A partner's ``21e30000`` is a valid number to :class:`~decimal.Decimal`, but written
-    out plainly (JSON, X12) it is 30,002 digits, and ``1e999999999`` a gigabyte: every
-    reader of partner numbers refuses what is out of range, precisely, before anything
-    is written.
-    """
-    return value.is_finite() and -MAX_SCALE <= value.adjusted() <= MAX_SCALE
 
 
 def _checked(value: Decimal) -> Decimal:
@@ -365,21 +349,6 @@ def _canonical(shape: _Shape, data: Any) -> dict[str, Any]:
     return out
 
 
-def decimal_text(value: Decimal) -> str:
-    """Plain decimal text without exponent or trailing zeros ("12.50" -> "12.5", 1E+2 -> "100").
-
-    Exact: no context rounding (``normalize`` would round past 28 significant digits).
-    Raises ValueError for a number out of range (:func:`in_range`), whose text would be
-    absurdly long, rather than writing it.
-    """
-    if not in_range(value):
-        raise ValueError(f"number out of range: {value:.6e}")
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def to_json(data: Any, indent: int | None = 2) -> str:
     """Serialize canonical data (a model or a dumped dict) with Decimals as exact JSON numbers.
 
@@ -389,22 +358,11 @@ def to_json(data: Any, indent: int | None = 2) -> str:
     """
     if isinstance(data, BaseModel):
         data = dump(data)
-    if indent not in (None, 2):
-        raise ValueError("canonical JSON is written compact or with an indent of 2")
-    option = _INDENTED if indent else 0
-    try:
-        return orjson.dumps(data, default=_encode, option=option).decode()
-    except TypeError:  # undecodable partner bytes in a text (an envelope field, an error): shown as \xNN
-        return orjson.dumps(as_text_json(data), default=_encode, option=option).decode()
-
-
-_INDENTED = orjson.OPT_INDENT_2
+    return json_text(data, indent, default=_encode)
 
 
 def _encode(value: Any) -> Any:
-    """orjson's hook for the types it does not know (it calls this only for those)."""
-    if isinstance(value, Decimal):
-        return orjson.Fragment(decimal_text(value))
+    """Nested models (a document holding a model rather than its dump)."""
     if isinstance(value, BaseModel):
         return dump(value)
     raise TypeError(f"not JSON serializable: {type(value).__name__}")

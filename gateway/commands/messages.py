@@ -6,7 +6,6 @@ or ``edigw worker`` publishes them.
 
 from __future__ import annotations
 
-import json
 import sys
 import uuid
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import click
 from sqlalchemy import select
 
+from edi.text import json_text
 from gateway.commands.reconcile import parse_since
 from gateway.replay import replay_message
 from gateway.runtime import Runtime
@@ -54,7 +54,7 @@ def run_list(filters: dict[str, Any], as_json: bool) -> int:
     finally:
         runtime.close()
     if as_json:
-        print(json.dumps({"messages": found}, indent=2))
+        print(json_text({"messages": found}, indent=2))
         return 0
     for m in found:
         docs = " ".join(f"{d['type']}:{d['number'] or '-'}" for d in m["documents"]) or (m["file_name"] or "")
@@ -79,7 +79,7 @@ def run_show(message_id: str, as_json: bool) -> int:
         print(f"edigw messages show: no message {message_id}", file=sys.stderr)
         return 1
     if as_json:
-        print(json.dumps(detail, indent=2, default=str))
+        print(json_text(detail, indent=2, default=str))
         return 0
     for key in ("id", "partner", "direction", "transport", "status", "received_at", "correlation_id", "file_name"):
         print(f"{key + ':':<16}{detail[key] if detail[key] is not None else '-'}")

@@ -12,12 +12,14 @@ import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from edi.text import json_text
 from gateway.http.auth import PRINCIPAL, allowed, lookup_token, scope
 from gateway.http.keys import RUNTIME
 from gateway.http.openapi import OPENAPI
@@ -42,6 +44,8 @@ __all__ = ["setup"]
 PREFIX = "/api/v1"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 routes = web.RouteTableDef()
+#: API answers: amounts as exact JSON numbers (edi.text.json_text), never floats
+_json = partial(web.json_response, dumps=json_text)
 
 
 def setup(app: web.Application) -> None:
@@ -66,7 +70,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 
 def _error(kind: type[web.HTTPException], message: str, **kw: Any) -> web.HTTPException:
-    return kind(text=web.json_response({"error": message}).text, content_type="application/json", **kw)
+    return kind(text=_json({"error": message}).text, content_type="application/json", **kw)
 
 
 async def _db(request: web.Request, fn: Callable[[Session], Any], write: bool = False) -> Any:
@@ -171,7 +175,7 @@ def _message_or_404(session: Session, request: web.Request) -> Message:
 # -- endpoints --------------------------------------------------------------------------
 @routes.get(f"{PREFIX}/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(OPENAPI)
+    return _json(OPENAPI)
 
 
 @routes.post(f"{PREFIX}/partners/{{partner_id}}/messages")
@@ -242,7 +246,7 @@ def _accepted(runtime: Runtime, stored: Stored) -> web.Response:
         "correlation_id": str(stored.correlation_id),
         "duplicate_of": str(stored.duplicate_of) if stored.duplicate_of else None,
     }
-    return web.json_response(payload, status=202)
+    return _json(payload, status=202)
 
 
 def _correlation(request: web.Request) -> uuid.UUID | None:
@@ -260,7 +264,7 @@ async def list_messages(request: web.Request) -> web.Response:
     partner = q.get("partner")
     if limit_to is not None:
         if partner not in (None, limit_to):
-            return web.json_response({"messages": []})
+            return _json({"messages": []})
         partner = limit_to
     correlation = _uuid(q["correlation_id"], "correlation_id") if q.get("correlation_id") else None
     try:
@@ -286,12 +290,12 @@ async def list_messages(request: web.Request) -> web.Response:
         )
         return [message_json(session, m) for m in found]
 
-    return web.json_response({"messages": await _db(request, run)})
+    return _json({"messages": await _db(request, run)})
 
 
 @routes.get(f"{PREFIX}/messages/{{message_id}}")
 async def show_message(request: web.Request) -> web.Response:
-    return web.json_response(await _db(request, lambda s: message_json(s, _message_or_404(s, request), detail=True)))
+    return _json(await _db(request, lambda s: message_json(s, _message_or_404(s, request), detail=True)))
 
 
 @routes.get(f"{PREFIX}/messages/{{message_id}}/raw")
@@ -311,7 +315,7 @@ async def parsed_message(request: web.Request) -> web.Response:
     from gateway.views import parsed_view
 
     raw = await _db(request, lambda s: _message_or_404(s, request).raw)
-    return web.json_response(await asyncio.to_thread(parsed_view, raw))
+    return _json(await asyncio.to_thread(parsed_view, raw))
 
 
 @routes.get(f"{PREFIX}/messages/{{message_id}}/documents")
@@ -321,7 +325,7 @@ async def message_documents(request: web.Request) -> web.Response:
         docs = session.scalars(select(Document).where(Document.message_id == message.id)).all()
         return [document_json(d, canonical=True) for d in docs]
 
-    return web.json_response({"documents": await _db(request, run)})
+    return _json({"documents": await _db(request, run)})
 
 
 @routes.get(f"{PREFIX}/messages/{{message_id}}/acks")
@@ -335,7 +339,7 @@ async def message_acks(request: web.Request) -> web.Response:
         ).all()
         return [ack_json(a) for a in acks]
 
-    return web.json_response({"acks": await _db(request, run)})
+    return _json({"acks": await _db(request, run)})
 
 
 @routes.get(f"{PREFIX}/messages/{{message_id}}/events")
@@ -352,7 +356,7 @@ async def message_events(request: web.Request) -> web.Response:
             for e in history(session, message.id)
         ]
 
-    return web.json_response({"events": await _db(request, run)})
+    return _json({"events": await _db(request, run)})
 
 
 @routes.get(f"{PREFIX}/reconciliation")
@@ -362,13 +366,13 @@ async def reconciliation(request: web.Request) -> web.Response:
     partner = request.query.get("partner") or None
     limit_to = scope(request)
     if limit_to is not None and partner not in (None, limit_to):
-        return web.json_response({"lines": [], "summary": summarize([])})
+        return _json({"lines": [], "summary": summarize([])})
     since = _date(request.query.get("since"), "since")
     tolerances = registry_tolerances(runtime.registry)
     lines = await _db(
         request, lambda s: reconcile_store(s, partner=limit_to or partner, since=since, tolerance_for=tolerances)
     )
-    return web.json_response({"lines": [line.as_dict() for line in lines], "summary": summarize(lines)})
+    return _json({"lines": [line.as_dict() for line in lines], "summary": summarize(lines)})
 
 
 @routes.post(f"{PREFIX}/messages/{{message_id}}/replay")
@@ -378,4 +382,4 @@ async def replay(request: web.Request) -> web.Response:
     message_id = _uuid(request.match_info["message_id"])
     done = await asyncio.to_thread(replay_message, runtime.sessions, message_id, request[PRINCIPAL].name)
     runtime.wake_relay()
-    return web.json_response({"message_id": request.match_info["message_id"], "status": done}, status=202)
+    return _json({"message_id": request.match_info["message_id"], "status": done}, status=202)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from edi.text import as_text_json
+from edi.text import json_text
 
 __all__ = ["make_engine", "make_sessionmaker", "transaction", "begin_write", "init_db", "upsert_insert", "MIGRATIONS"]
 
@@ -40,20 +41,17 @@ def upsert_insert(session: Session) -> Callable[..., postgresql.Insert | sqlite.
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def json_text(data: Any) -> str:
-    """JSON columns: partner text with undecodable bytes is stored as ``\\xNN``
-    (:func:`edi.text.as_text`), since PostgreSQL's ``jsonb`` refuses lone surrogates."""
-    text = json.dumps(data, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(as_text_json(data), ensure_ascii=False)
-    return text
+def json_value(text: str) -> Any:
+    """JSON columns read back with non-integer numbers as Decimal: canonical amounts stay
+    exact (a float would turn a unit price of 12345.123456789012 into ...011)."""
+    return json.loads(text, parse_float=Decimal)
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000, **kwargs: Any) -> Engine:
     """Engine for ``sqlite:///path`` or ``postgresql+psycopg://...`` with the settings the store relies on."""
+    # JSON columns: exact Decimals, partner text made valid (edi.text.json_text) and read back exact
     kwargs.setdefault("json_serializer", json_text)
+    kwargs.setdefault("json_deserializer", json_value)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")

@@ -17,7 +17,6 @@ Definitions operations asked for:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 import uuid
 from collections import Counter, defaultdict
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from edi.text import json_text
 from gateway.http.api import ack_json, message_json
 from gateway.reconcile_query import is_erp_sink
 from gateway.store import (
@@ -355,8 +355,8 @@ def message_detail(session: Session, message: Message) -> dict[str, Any]:
             "transaction": d.transaction,
             "number": d.number,
             "controls": "/".join(c for c in (d.interchange_control, d.group_control, d.set_control) if c),
-            "canonical": json.dumps(d.canonical, indent=2, sort_keys=False) if d.canonical is not None else None,
-            "findings": json.dumps(d.findings, indent=2) if d.findings else None,
+            "canonical": json_text(d.canonical, indent=2) if d.canonical is not None else None,
+            "findings": json_text(d.findings, indent=2) if d.findings else None,
         }
         for d in docs
     ]
@@ -381,7 +381,7 @@ def message_detail(session: Session, message: Message) -> dict[str, Any]:
     ).all()
     detail["acks"] = [ack_json(a) for a in acks]
     detail["events"] = [
-        {"state": e.state, "at": e.at, "detail": json.dumps(e.detail) if e.detail else "", "document": e.document_id}
+        {"state": e.state, "at": e.at, "detail": json_text(e.detail) if e.detail else "", "document": e.document_id}
         for e in history(session, message.id)
     ]
     view = parsed_view(message.raw)

@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from edi.text import json_text
 from gateway.sending import RETRYABLE_STATUS
 from tasks.sinks.config import SinkConfig
 
@@ -84,7 +85,7 @@ class HttpJsonSink:
         payload: dict[str, Any] = mapped
         if self.config.envelope:
             payload = {"partner": partner_id, "type": doc_type, self.config.envelope: mapped}
-        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return json_text(payload).encode("utf-8")  # amounts as exact numbers
 
     def headers_for(
         self, body: bytes, idempotency_key: str, correlation_id: str, partner_id: str = ""

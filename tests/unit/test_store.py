@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from edi.x12.control import MAX_CONTROL
 from gateway.store import (
     DedupeKey,
+    Document,
     Key,
     Layer,
     Message,
@@ -325,6 +327,22 @@ def test_partner_text_that_is_not_unicode_is_stored_visibly(factory: sessionmake
     with factory() as session:
         detail = history(session, message.id)[-1].detail
         assert detail == {"identity": "envelope names ACME\\xff", "ok": "caf\u00e9"}
+
+
+def test_canonical_amounts_come_back_from_the_store_exact(factory: sessionmaker[Session]) -> None:
+    """JSON columns keep Decimals exact both ways (a float would give ...011 and ...98)."""
+    message, _ = receive(factory)
+    amounts = {"unit_price": Decimal("12345.123456789012"), "total_amount": Decimal("99999999999999.99"), "qty": 3}
+    with transaction(factory) as session:
+        doc, _ = record_document(session, message.id, partner_id="acme", doc_type="order", canonical=amounts)
+    with factory() as session:
+        stored = session.get(Document, doc.id)
+        assert stored is not None and stored.canonical == amounts
+        assert {k: type(v) for k, v in stored.canonical.items()} == {
+            "unit_price": Decimal,
+            "total_amount": Decimal,
+            "qty": int,
+        }
 
 
 # --- outbox -------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
-"""Replaying a message that was rejected (here: an item the partner's cross-reference lacked).
+"""The ``process_inbound`` task on the embedded store, from the stored bytes to what sinks get.
 
-The first processing claimed the interchange's dedupe keys; the replay must not take its
-own keys for a duplicate, or a fixed message could never be delivered.
+* Replaying a message that was rejected (an item the partner's cross-reference lacked):
+  the first processing claimed the interchange's dedupe keys; the replay must not take
+  its own keys for a duplicate, or a fixed message could never be delivered.
+* A processing failure nobody foresaw is a visible, replayable dead letter.
+* Amounts stay exact from the partner's file to the sink's payload, through the store.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -87,3 +91,25 @@ def test_a_processing_failure_is_a_visible_dead_letter_that_a_replay_retries(
     monkeypatch.setattr(runtime, "close", lambda: None)
     assert run_replay((), dead_letters=True, partner="bigbox", by="test") == 0
     assert process_inbound.run(mid) == "processed"
+
+
+def test_amounts_are_exact_from_the_file_through_the_store_to_the_sink_payload(runtime: Runtime) -> None:
+    """A unit price with 17 significant digits (R 1/17) survives: a float would make ...011."""
+    from tasks.sinks import HttpJsonSink, SinkConfig
+
+    good = Path(__file__).resolve().parents[2] / "samples/partners/bigbox/samples/po-4500012345.edi"
+    data = good.read_bytes()
+    line = next(s for s in data.split(b"~") if s.strip().startswith(b"PO1*"))
+    fields = line.split(b"*")
+    fields[4] = b"12345.123456789012"
+    data = data.replace(line, b"*".join(fields), 1)
+    stored = store_inbound(runtime.sessions, partner_id="bigbox", transport="rest", raw=data, task=None)
+    assert process_inbound.run(str(stored.message_id)) == "processed"
+    with runtime.sessions() as session:
+        [document] = session.scalars(select(Document).where(Document.message_id == stored.message_id)).all()
+        canonical = document.canonical
+    assert canonical["lines"][0]["unit_price"] == Decimal("12345.123456789012")
+    config = SinkConfig.model_validate({"name": "erp", "base_url": "http://127.0.0.1:9/", "paths": {}})
+    sink = HttpJsonSink(config, Path("."))
+    body = sink.body_for("order", canonical, "bigbox")
+    assert b'"unit_price":12345.123456789012' in body
