@@ -80,22 +80,30 @@ def json_text(data: Any, indent: int | None = None, default: Callable[[Any], Any
     ``json.dumps(indent=2, ensure_ascii=False)`` would write it.
 
     Decimals become exact numbers (orjson takes their plain text as a pre-serialized
-    fragment: no float on the way); non-string keys are written as strings, as the
-    ``json`` module does; texts holding undecodable partner bytes are shown as ``\\xNN``.
-    ``default`` handles further types (it is called only for types orjson does not know).
+    fragment: no float on the way); texts holding undecodable partner bytes are shown as
+    ``\\xNN`` and non-string keys written as strings, as the ``json`` module does (both
+    on a second pass, so the usual case pays for neither). ``default`` handles further
+    types (it is called only for types orjson does not know).
     """
     if indent not in (None, 2):
         raise ValueError("JSON is written compact or with an indent of 2")
-
-    def encode(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return orjson.Fragment(decimal_text(value))
-        if default is not None:
-            return default(value)
-        raise TypeError(f"not JSON serializable: {type(value).__name__}")
-
-    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    encode = _encode_decimal if default is None else _with_default(default)
+    option = orjson.OPT_INDENT_2 if indent else 0
     try:
         return orjson.dumps(data, default=encode, option=option).decode()
-    except TypeError:  # undecodable partner bytes in a text (an envelope field, an error)
-        return orjson.dumps(as_text_json(data), default=encode, option=option).decode()
+    except TypeError:  # undecodable partner bytes in a text (an envelope field, an error), or a non-str key
+        return orjson.dumps(as_text_json(data), default=encode, option=option | orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _encode_decimal(value: Any) -> Any:
+    """orjson's hook for the types it does not know (it calls this only for those)."""
+    if isinstance(value, Decimal):
+        return orjson.Fragment(decimal_text(value))
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _with_default(default: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def encode(value: Any) -> Any:
+        return orjson.Fragment(decimal_text(value)) if isinstance(value, Decimal) else default(value)
+
+    return encode

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edi.text import as_text, as_text_json
+from edi.text import as_text, as_text_json, json_text
 
 
 def test_valid_text_is_returned_unchanged() -> None:
@@ -35,3 +37,9 @@ def test_any_bytes_read_with_surrogateescape_become_serializable_text(raw: bytes
     assert orjson.loads(orjson.dumps(text)) == text
     if raw.isascii():
         assert text == raw.decode()
+
+
+def test_json_text_writes_exact_decimals_valid_text_and_string_keys() -> None:
+    data = {"price": Decimal("12345.123456789012"), "qty": Decimal("12.50"), "who": "ACME\udcff", 1: "one"}
+    assert json_text(data) == '{"price":12345.123456789012,"qty":12.5,"who":"ACME\\\\xff","1":"one"}'
+    assert json_text({"a": [1, Decimal("2.0")]}, indent=2) == '{\n  "a": [\n    1,\n    2\n  ]\n}'
