@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.runtime import Runtime
-from gateway.store import Delivery, DeliveryState, Document, Event, Message, add_event, transaction
+from gateway.store import Delivery, DeliveryState, Document, Event, Message, add_event, search_messages, transaction
 from gateway.store.types import utcnow
 
 __all__ = ["Alert", "evaluate_alerts", "record_alerts", "alert_count", "ALERT"]
@@ -51,25 +51,30 @@ def _alerted_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 def _dead_letter_growth(session: Session) -> list[Alert]:
+    """Dead-lettered deliveries, and messages that could not be processed or sent at all."""
     rows = session.execute(
         select(Delivery.id, Delivery.sink, Delivery.document_id, Document.message_id, Document.partner_id)
         .join(Document, Document.id == Delivery.document_id)
         .where(Delivery.state == DeliveryState.DEAD_LETTER)
     ).all()
-    keys = {row.id: f"dead_letter:{row.id}" for row in rows}
-    done = _alerted_keys(session, list(keys.values()))
-    new = [row for row in rows if keys[row.id] not in done]
+    # (alert key, message id, document id, partner, where it is stuck)
+    letters = [(f"dead_letter:{r.id}", r.message_id, r.document_id, r.partner_id, r.sink) for r in rows]
+    for message in search_messages(session, status="dead_letter", limit=10_000):
+        stuck = "processing" if message.direction == "in" else f"partner ({message.transport})"
+        letters.append((f"dead_letter:message:{message.id}", message.id, None, message.partner_id, stuck))
+    done = _alerted_keys(session, [key for key, *_ in letters])
+    new = [letter for letter in letters if letter[0] not in done]
     if not new:
         return []
-    partners = sorted({row.partner_id for row in new})
-    sinks = sorted({row.sink for row in new})
+    partners = sorted({partner for _, _, _, partner, _ in new})
+    sinks = sorted({where for *_, where in new})
     return [
         Alert(
             kind="dead_letter_growth",
             partner=partners[0] if len(partners) == 1 else None,
-            summary=f"{len(new)} new dead letter(s) ({len(rows)} in the queue) for {', '.join(sinks)}",
-            messages=tuple((row.message_id, row.document_id, keys[row.id]) for row in new),
-            detail={"new": len(new), "queue": len(rows), "sinks": sinks, "partners": partners},
+            summary=f"{len(new)} new dead letter(s) ({len(letters)} in the queue) for {', '.join(sinks)}",
+            messages=tuple((message_id, document_id, key) for key, message_id, document_id, _, _ in new),
+            detail={"new": len(new), "queue": len(letters), "sinks": sinks, "partners": partners},
         )
     ]
 

@@ -67,6 +67,7 @@ def test_a_processing_failure_is_a_visible_dead_letter_that_a_replay_retries(
     """A bug or an input no check foresaw: the message must not stay "received" forever
     with nothing to show; it is dead-lettered with the reason, listed, and replayable."""
     import tasks.process as process
+    from gateway.alerts import evaluate_alerts
     from gateway.commands.messages import run_replay
     from gateway.web.data import queues
 
@@ -85,6 +86,9 @@ def test_a_processing_failure_is_a_visible_dead_letter_that_a_replay_retries(
         [row] = [r for r in queues(session, partner=None) if r["message_id"] == mid]
         assert row["sink"] == "processing"
         assert session.scalars(select(Document).where(Document.message_id == stored.message_id)).all() == []
+    [alert] = evaluate_alerts(runtime)  # operations hear of it, as of a dead-lettered delivery
+    assert alert.kind == "dead_letter_growth" and alert.summary.endswith("for processing")
+    assert [m for m, _, _ in alert.messages] == [stored.message_id]
 
     monkeypatch.setattr(process, "run_pipeline", real)
     monkeypatch.setattr("gateway.commands.messages._runtime", lambda: runtime)
