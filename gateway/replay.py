@@ -1,4 +1,4 @@
-"""Replaying messages: resend dead letters, reprocess what never succeeded.
+"""Replaying messages: resend dead letters, reprocess (or rebuild) what never succeeded.
 
 Used by the API, the dashboard and ``edigw messages replay``. Replays go through the
 outbox like everything else, and the tasks stay idempotent: a delivered document is
@@ -12,8 +12,19 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.store import Delivery, DeliveryState, Direction, Document, Message, State, add_event, enqueue, transaction
-from gateway.task_names import DELIVER_TASK, PROCESS_INBOUND_TASK, SEND_OUTBOUND_TASK
+from gateway.store import (
+    Delivery,
+    DeliveryState,
+    Direction,
+    Document,
+    Message,
+    OutboxEntry,
+    State,
+    add_event,
+    enqueue,
+    transaction,
+)
+from gateway.task_names import BUILD_OUTBOUND_TASK, DELIVER_TASK, PROCESS_INBOUND_TASK, SEND_OUTBOUND_TASK
 
 __all__ = ["replay_message"]
 
@@ -36,6 +47,19 @@ def replay_message(sessions: sessionmaker[Session], message_id: uuid.UUID, by: s
                 args = {"delivery_id": str(delivery.id), "replay": True, "correlation_id": correlation}
                 enqueue(session, DELIVER_TASK, args)
             return f"{len(dead)} dead-lettered deliveries queued"
+        if message.standard == "canonical":  # a business event from the ERP/WMS: built again, as the first time
+            first = session.scalars(
+                select(OutboxEntry)
+                .where(
+                    OutboxEntry.task == BUILD_OUTBOUND_TASK,
+                    OutboxEntry.args["message_id"].as_string() == str(message_id),
+                )
+                .order_by(OutboxEntry.id)
+                .limit(1)
+            ).first()
+            if first is not None:
+                enqueue(session, BUILD_OUTBOUND_TASK, {**first.args, "correlation_id": correlation})
+                return "building queued"
         if message.direction == Direction.OUT.value:
             enqueue(session, SEND_OUTBOUND_TASK, {"message_id": str(message_id), "correlation_id": correlation})
             return "sending queued"

@@ -17,6 +17,7 @@ import json
 import logging
 import uuid
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from celery import Task
@@ -47,6 +48,7 @@ from gateway.transports.errors import ConnectionLost, SftpConnectError, SftpErro
 from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
+from tasks.parking import parked_on_failure
 from translators.outbound import prepare, render_for_partner
 
 __all__ = ["build_outbound", "send_outbound", "record_outbound", "OUTBOX_DIR"]
@@ -68,7 +70,13 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
     event, status = loaded
     if status not in ("received", "replayed"):
         return "already built"
-    partner_id, body = event.partner_id, event.raw
+    build = partial(_build, rt, event_id, event.partner_id, event.raw, doc_type, correlation_id)
+    return parked_on_failure(rt, event_id, "building the outbound document", build)
+
+
+def _build(
+    rt: Runtime, event_id: uuid.UUID, partner_id: str, body: bytes, doc_type: str, correlation_id: str | None
+) -> str:
     profile = rt.registry.get(partner_id)
     document = prepare(doc_type, json.loads(body, parse_float=Decimal))
     number = str(document.get(_NUMBER[doc_type], "")) or None
@@ -117,7 +125,7 @@ def build_outbound(self: Task, message_id: str, doc_type: str, correlation_id: s
         built = {"outbound_message": str(out_id), "document": str(doc.id)}
         add_event(session, event_id, State.BUILT, built, document_id=doc.id)
         add_event(session, event_id, State.PROCESSED, built)  # the event's own status: done, never built twice
-        add_event(session, out_id, State.BUILT, {"document": str(doc.id), "from_event": message_id})
+        add_event(session, out_id, State.BUILT, {"document": str(doc.id), "from_event": str(event_id)})
         enqueue(session, SEND_OUTBOUND_TASK, {"message_id": str(out_id), "correlation_id": correlation_id})
     return "built"
 

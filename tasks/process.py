@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from functools import partial
 from typing import Any
 
 from celery import Task
@@ -49,6 +50,7 @@ from partners.profile import Profile
 from tasks.celery_app import celery_app
 from tasks.context import runtime
 from tasks.outbound import record_outbound
+from tasks.parking import parked_on_failure
 from translators.canonical import to_json
 from translators.pipeline import InboundOutcome, Routed, write_acks
 from translators.pipeline import process_inbound as run_pipeline
@@ -86,37 +88,30 @@ def process_inbound(
             add_event(session, mid, State.REJECTED, {"reason": f"no partner profile {partner_id!r}"})
         return "rejected"
     profile = rt.registry.get(partner_id)
-    try:
-        outcome = run_pipeline(raw, profile, rt.registry, xref=rt.registry.xref(partner_id))
-        persist_outcome(rt, mid, profile, outcome, correlation_id, received_at)
-    except OperationalError:
-        raise  # the database: retried
-    except Exception as exc:  # noqa: BLE001 - a bug or an input no check foresaw must not leave the message in limbo
-        log.exception("message %s from %s: processing failed", message_id, partner_id)
-        return _dead_letter(rt, mid, f"processing failed: {type(exc).__name__}: {exc}")
+    work = partial(_process, rt, mid, profile, raw, correlation_id, received_at)
+    return parked_on_failure(rt, mid, "processing", work)
+
+
+def _process(
+    rt: Runtime,
+    mid: uuid.UUID,
+    profile: Profile,
+    raw: bytes,
+    correlation_id: str | None,
+    received_at: dt.datetime | None,
+) -> str:
+    outcome = run_pipeline(raw, profile, rt.registry, xref=rt.registry.xref(profile.id))
+    persist_outcome(rt, mid, profile, outcome, correlation_id, received_at)
     log.info(
         "message %s from %s: %s, %d documents, %d errors, %d acks",
-        message_id,
-        partner_id,
+        mid,
+        profile.id,
         outcome.validation,
         len(outcome.documents),
         len(outcome.errors),
         len(outcome.acks),
     )
     return "rejected" if outcome.rejected else "processed"
-
-
-def _dead_letter(rt: Runtime, message_id: uuid.UUID, reason: str) -> str:
-    """Park a message that could not be processed where operations see it and can replay it.
-
-    Nothing of the failed attempt was committed (no ack, no document), so a replay after
-    the fix processes it from the start.
-    """
-    with transaction(rt.sessions) as session:
-        if current_status(session, message_id) not in ("received", "replayed"):
-            return "already handled"
-        add_event(session, message_id, State.DEAD_LETTER, {"reason": reason[:2000]})
-    return "dead letter"
 
 
 def persist_outcome(

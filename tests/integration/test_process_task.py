@@ -21,7 +21,8 @@ import tasks.context as context
 from gateway.inbound import store_inbound
 from gateway.replay import replay_message
 from gateway.runtime import Runtime
-from gateway.store import Delivery, Document, current_status
+from gateway.store import Delivery, Document, OutboxEntry, current_status
+from gateway.task_names import BUILD_OUTBOUND_TASK
 from tasks.process import process_inbound
 from tests.support.partner_folder import copy_partners
 
@@ -117,3 +118,37 @@ def test_amounts_are_exact_from_the_file_through_the_store_to_the_sink_payload(r
     sink = HttpJsonSink(config, Path("."))
     body = sink.body_for("order", canonical, "bigbox")
     assert b'"unit_price":12345.123456789012' in body
+
+
+def test_a_build_failure_parks_the_business_event_as_a_dead_letter(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ERP's confirmation that cannot be built for a reason nobody foresaw: dead letter."""
+    import tasks.outbound as outbound
+
+    body = b'{"po_number": "4500012345", "ack_type": "AD", "po_date": "2026-11-01"}'
+    stored = store_inbound(
+        runtime.sessions,
+        partner_id="bigbox",
+        transport="rest",
+        raw=body,
+        standard="canonical",
+        task=BUILD_OUTBOUND_TASK,
+        task_args={"doc_type": "po_ack"},
+    )
+
+    def broken(*args: object, **kw: object) -> None:
+        raise AttributeError("'NoneType' object has no attribute 'version'")
+
+    real = outbound.render_for_partner
+    monkeypatch.setattr(outbound, "render_for_partner", broken)
+    assert outbound.build_outbound.run(str(stored.message_id), "po_ack") == "dead letter"
+    with runtime.sessions() as session:
+        assert current_status(session, stored.message_id) == "dead_letter"
+    monkeypatch.setattr(outbound, "render_for_partner", real)
+    # the replay builds it again (a business event is not an inbound file to process)
+    assert replay_message(runtime.sessions, stored.message_id, "test") == "building queued"
+    with runtime.sessions() as session:
+        queued = session.scalars(select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(1)).one()
+    assert (queued.task, queued.args["doc_type"]) == (BUILD_OUTBOUND_TASK, "po_ack")
+    assert outbound.build_outbound.run(queued.args["message_id"], queued.args["doc_type"]) == "built"
