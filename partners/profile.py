@@ -330,6 +330,10 @@ class Documents(_Strict):
             raise ValueError("list at least one inbound or outbound document")
         return self
 
+    def accepts_cxml(self, request: str) -> bool:
+        """The partner may send us this cXML request (``OrderRequest``, ...): it is listed inbound."""
+        return any(s.standard == "cxml" and s.transaction == request for s in self.inbound)
+
     def x12_agreement(self) -> dict[str, frozenset[str]]:
         """X12 set id -> the versions (GS08 prefixes) the partner may send it in.
 

@@ -132,6 +132,11 @@ def route_documents(
     routed: list[Routed] = []
     errors = list(translated.errors)
     for item in translated.documents:
+        source = item.source
+        if source.standard == "cxml" and not profile.documents.accepts_cxml(source.transaction):
+            message = f"{source.transaction} is not agreed with partner {profile.id!r} (documents.inbound)"
+            errors.append(TranslationError(message, source, ["cxml:450"]))
+            continue
         try:
             document = apply_rules(item.document, profile, xref)
         except RuleViolation as exc:

@@ -10,7 +10,8 @@ is asynchronous, as for every transport.
 
 Refusals are answered with the cXML status that says why and kept (secret removed)
 with the reason: 400 unreadable or not a request, 401 unknown sender or wrong secret,
-403 partner paused. As cXML has it, the HTTP status is 200 whenever a cXML answer is
+403 partner paused, 450 (not implemented) a request the partner's ``documents.inbound``
+does not list. As cXML has it, the HTTP status is 200 whenever a cXML answer is
 given: the code that matters is the ``Status`` in the body. (A body over
 ``EDIGW_MAX_BODY_BYTES`` is refused by the HTTP server with 413 before any of this.)
 """
@@ -97,6 +98,8 @@ def _admit(runtime: Runtime, body: bytes) -> tuple[str, bytes]:
     profile = _partner(runtime, envelope.from_)
     if not _secret_matches(runtime, profile, envelope.shared_secret):
         raise _Refused(401, "sender credential or shared secret not accepted", profile.id)
+    if not profile.documents.accepts_cxml(envelope.name):
+        raise _Refused(450, f"{envelope.name} is not agreed with {profile.id} (documents.inbound)", profile.id)
     try:
         return profile.id, with_shared_secret(body, None)
     except (XmlError, CxmlDataError) as exc:

@@ -90,6 +90,11 @@ def test_a_request_with_the_right_secret_is_stored_without_it_then_answered_200(
             "entit",
         ),  # fmt: skip
         (b"<Order/>", 400, "not cXML"),
+        (
+            with_shared_secret(CONFIRMATION.read_bytes(), SECRET).replace(b"ConfirmationRequest", b"OrderRequest"),
+            450,
+            "OrderRequest is not agreed with acme-supply",
+        ),  # fmt: skip
     ],
 )
 def test_refusals_answer_with_the_cxml_code_and_keep_the_body_without_its_secret(

@@ -113,3 +113,15 @@ def test_undecodable_bytes_in_an_unchecked_segment_are_refused_not_passed_on() -
     assert out.documents == []
     assert _ack_segments(out)[:2] == ["AK2*850*0001", "AK5*R*5"]
     assert b"AK3*TAX*3**8~AK4*1**6*CAF\xe9~" in out.acks[0].to_bytes()
+
+
+def test_a_cxml_request_outside_the_agreement_is_an_error_not_a_document() -> None:
+    """acme-supply sends us confirmations, ship notices and invoices; never orders."""
+    from tests.conftest import SAMPLES
+
+    registry = Registry.load(BUNDLED_PARTNERS)
+    order = (SAMPLES / "cxml/OrderRequest/delete.xml").read_bytes()
+    out = process_inbound(order, registry.get("acme-supply"), registry)
+    assert out.documents == []
+    [error] = out.errors
+    assert error.codes == ["cxml:450"] and "OrderRequest is not agreed" in error.message
