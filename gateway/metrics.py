@@ -23,7 +23,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.store import Acknowledgement, Delivery, DeliveryState, Document, Event, Message
+from gateway.store import Acknowledgement, Delivery, DeliveryState, Document, Event, Message, search_messages
 from gateway.store.types import utcnow
 
 __all__ = ["StoreCollector", "latency_quantiles", "register_store_collector", "QUANTILES"]
@@ -149,6 +149,16 @@ class StoreCollector(Collector):
             gauge = GaugeMetricFamily(name, text)
             gauge.add_metric([], queues.get(state, 0))
             yield gauge
+
+        parked = GaugeMetricFamily(
+            "edigw_dead_letter_messages",
+            "Messages in the dead-letter state: in = files not processed, ERP/WMS events not built; out = not sent",
+            labels=["direction"],
+        )
+        stuck = search_messages(session, status="dead_letter", limit=100_000)
+        for direction in ("in", "out"):
+            parked.add_metric([direction], sum(1 for m in stuck if m.direction == direction))
+        yield parked
 
         overdue = GaugeMetricFamily("edigw_overdue_acks", "Acknowledgements past due", labels=["partner", "kind"])
         now = utcnow()

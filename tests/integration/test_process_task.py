@@ -67,9 +67,12 @@ def test_a_processing_failure_is_a_visible_dead_letter_that_a_replay_retries(
 ) -> None:
     """A bug or an input no check foresaw: the message must not stay "received" forever
     with nothing to show; it is dead-lettered with the reason, listed, and replayable."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
     import tasks.process as process
     from gateway.alerts import evaluate_alerts
     from gateway.commands.messages import run_replay
+    from gateway.metrics import register_store_collector
     from gateway.web.data import queues
 
     good = Path(__file__).resolve().parents[2] / "samples/partners/bigbox/samples/po-4500012345.edi"
@@ -90,6 +93,9 @@ def test_a_processing_failure_is_a_visible_dead_letter_that_a_replay_retries(
     [alert] = evaluate_alerts(runtime)  # operations hear of it, as of a dead-lettered delivery
     assert alert.kind == "dead_letter_growth" and alert.summary.endswith("for processing")
     assert [m for m, _, _ in alert.messages] == [stored.message_id]
+    metrics = CollectorRegistry()
+    register_store_collector(runtime.sessions, metrics)
+    assert 'edigw_dead_letter_messages{direction="in"} 1.0' in generate_latest(metrics).decode()
 
     monkeypatch.setattr(process, "run_pipeline", real)
     monkeypatch.setattr("gateway.commands.messages._runtime", lambda: runtime)
