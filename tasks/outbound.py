@@ -177,19 +177,31 @@ def send_outbound(self: Task, message_id: str, correlation_id: str | None = None
     message, status = loaded
     if status in ("sent", "acknowledged", "dead_letter"):
         return f"already {status}"
-    partner_id, name, raw = message.partner_id, message.file_name or f"{out_id}.edi", message.raw
-    standard = message.standard or "x12"
+    send = partial(
+        _send_or_retry, self, rt, out_id, message.partner_id, message.file_name, message.raw, message.standard
+    )
+    return parked_on_failure(rt, out_id, "sending", send, open_states=_SENDABLE)
+
+
+#: an outbound message's states from which a send may still be tried
+_SENDABLE = (State.BUILT.value, "retrying", State.REPLAYED.value, State.RECEIVED.value)
+
+
+def _send_or_retry(
+    task: Task, rt: Runtime, out_id: uuid.UUID, partner_id: str, file_name: str | None, raw: bytes, standard: str | None
+) -> str:
+    name, standard = file_name or f"{out_id}.edi", standard or "x12"
     profile = rt.registry.get(partner_id)
     try:
         transport = _send(rt, profile, out_id, name, raw, standard)
     except TransientSendError as exc:
-        if self.request.retries >= self.max_retries:
-            _dead(rt, out_id, f"gave up after {self.request.retries + 1} attempts: {exc}")
+        if task.request.retries >= task.max_retries:
+            _dead(rt, out_id, f"gave up after {task.request.retries + 1} attempts: {exc}")
             return "dead letter"
-        delay = min(2.0 * 2**self.request.retries, 600.0)
+        delay = min(2.0 * 2**task.request.retries, 600.0)
         with transaction(rt.sessions) as session:
             add_event(session, out_id, "retrying", {"error": str(exc)[:500], "retry_in": delay})
-        raise self.retry(countdown=delay, exc=exc) from exc
+        raise task.retry(countdown=delay, exc=exc) from exc
     except PermanentSendError as exc:
         _dead(rt, out_id, str(exc))
         return "dead letter"

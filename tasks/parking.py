@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from celery.exceptions import Retry
 from sqlalchemy.exc import OperationalError
 
 from gateway.runtime import Runtime
@@ -24,17 +25,24 @@ __all__ = ["parked_on_failure"]
 log = logging.getLogger("edigw.tasks")
 
 
-def parked_on_failure(rt: Runtime, message_id: uuid.UUID, step: str, work: Callable[[], str]) -> str:
-    """``work()``, or on an unexpected exception the message parked as a dead letter."""
+def parked_on_failure(
+    rt: Runtime,
+    message_id: uuid.UUID,
+    step: str,
+    work: Callable[[], str],
+    open_states: tuple[str, ...] = ("received", "replayed"),
+) -> str:
+    """``work()``, or on an unexpected exception the message parked as a dead letter
+    (unless another worker moved it out of ``open_states`` meanwhile)."""
     try:
         return work()
-    except OperationalError:
-        raise  # the database: the task retries
+    except (OperationalError, Retry):
+        raise  # the database, or a retry the task asked for: Celery's business
     except Exception as exc:  # noqa: BLE001 - a bug or an input no check foresaw must not leave the message in limbo
         log.exception("message %s: %s failed", message_id, step)
         reason = f"{step} failed: {type(exc).__name__}: {exc}"[:2000]
         with transaction(rt.sessions) as session:
-            if current_status(session, message_id) not in ("received", "replayed"):
+            if current_status(session, message_id) not in open_states:
                 return "already handled"
             add_event(session, message_id, State.DEAD_LETTER, {"reason": reason})
         return "dead letter"

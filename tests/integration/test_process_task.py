@@ -158,3 +158,27 @@ def test_a_build_failure_parks_the_business_event_as_a_dead_letter(
         queued = session.scalars(select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(1)).one()
     assert (queued.task, queued.args["doc_type"]) == (BUILD_OUTBOUND_TASK, "po_ack")
     assert outbound.build_outbound.run(queued.args["message_id"], queued.args["doc_type"]) == "built"
+
+
+def test_a_send_failure_nobody_foresaw_parks_the_outbound_message(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Transient and permanent transport errors have their own handling; anything else
+    (a bug in a sender) makes the outbound message a dead letter, not a silent 'built'."""
+    import tasks.outbound as outbound
+    from gateway.store import State, add_event, transaction
+
+    with transaction(runtime.sessions) as session:
+        out_id = outbound.record_outbound(
+            session, "bigbox", b"ISA*...", "855-X.x12", "application/edi-x12", "x12", None
+        )
+        add_event(session, out_id, State.BUILT, {})
+
+    def broken(*args: object, **kw: object) -> str:
+        raise KeyError("as2_message_id")
+
+    monkeypatch.setattr(outbound, "_send", broken)
+    assert outbound.send_outbound.run(str(out_id)) == "dead letter"
+    with runtime.sessions() as session:
+        assert current_status(session, out_id) == "dead_letter"
+    assert outbound.send_outbound.run(str(out_id)) == "already dead_letter"
