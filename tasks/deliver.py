@@ -84,6 +84,11 @@ def deliver(self: Task, delivery_id: str, correlation_id: str | None = None, rep
     except PermanentSinkError as exc:
         _finish(rt, delivery_id, message_id, document_id, error=str(exc), dead=True)
         return "dead letter: permanent failure"
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the delivery pending forever
+        log.exception("delivery %s to %s failed unexpectedly", delivery_id, sink_name)
+        error = f"delivery failed: {type(exc).__name__}: {exc}"
+        _finish(rt, delivery_id, message_id, document_id, error=error, dead=True)
+        return "dead letter: unexpected failure"
     _finish(rt, delivery_id, message_id, document_id, duplicate=outcome.duplicate)
     return "delivered"
 

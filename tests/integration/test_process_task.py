@@ -182,3 +182,27 @@ def test_a_send_failure_nobody_foresaw_parks_the_outbound_message(
     with runtime.sessions() as session:
         assert current_status(session, out_id) == "dead_letter"
     assert outbound.send_outbound.run(str(out_id)) == "already dead_letter"
+
+
+def test_a_delivery_failure_nobody_foresaw_is_a_dead_lettered_delivery(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks.deliver import deliver
+    from tasks.sinks import HttpJsonSink
+
+    good = Path(__file__).resolve().parents[2] / "samples/partners/bigbox/samples/po-4500012345.edi"
+    stored = store_inbound(runtime.sessions, partner_id="bigbox", transport="rest", raw=good.read_bytes(), task=None)
+    assert process_inbound.run(str(stored.message_id)) == "processed"
+    with runtime.sessions() as session:
+        [delivery] = session.scalars(
+            select(Delivery).join(Document).where(Document.message_id == stored.message_id)
+        ).all()
+
+    def broken(*args: object, **kw: object) -> None:
+        raise TypeError("unhashable type: 'dict'")
+
+    monkeypatch.setattr(HttpJsonSink, "deliver", broken)
+    assert deliver.run(str(delivery.id)) == "dead letter: unexpected failure"
+    with runtime.sessions() as session:
+        after = session.get(Delivery, delivery.id)
+        assert after is not None and after.state == "dead_letter" and "TypeError" in (after.last_error or "")
