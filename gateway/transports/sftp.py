@@ -170,6 +170,40 @@ def check_remote_name(name: str) -> str:
     return name
 
 
+def list_folder(sftp: paramiko.SFTPClient, folder: str) -> list[paramiko.SFTPAttributes]:
+    """``sftp.listdir_attr(folder)``, with each ``filename`` as the server sent it: bytes.
+
+    paramiko decodes names as strict UTF-8, so a single file named in Latin-1 (a Windows
+    partner's ``commande-\xe9.edi``) fails the whole listing, and with it every poll of
+    that partner's folder, for good. SFTP v3 fixes no encoding for names. This is
+    paramiko's own ``listdir_attr`` loop on its request layer (as ``listdir_attr`` itself
+    runs), keeping the names undecoded; the SFTP tests run it against OpenSSH.
+    """
+    from paramiko.sftp import CMD_CLOSE, CMD_HANDLE, CMD_NAME, CMD_OPENDIR, CMD_READDIR
+
+    kind, msg = sftp._request(CMD_OPENDIR, folder)
+    if kind != CMD_HANDLE:
+        raise paramiko.SFTPError("expected a handle")
+    handle = msg.get_binary()
+    listed: list[paramiko.SFTPAttributes] = []
+    try:
+        while True:
+            try:
+                kind, msg = sftp._request(CMD_READDIR, handle)
+            except EOFError:  # the end of the folder
+                break
+            if kind != CMD_NAME:
+                raise paramiko.SFTPError("expected a name response")
+            for _ in range(msg.get_int()):
+                name, longname = msg.get_string(), msg.get_string()
+                attr = paramiko.SFTPAttributes._from_msg(msg, name, longname)
+                if name not in (b".", b".."):
+                    listed.append(attr)
+    finally:
+        sftp._request(CMD_CLOSE, handle)
+    return listed
+
+
 def remote_path(folder: str, name: str) -> str:
     """``folder/name`` on the server, after :func:`check_remote_name`."""
     return posixpath.join(folder, check_remote_name(name))

@@ -28,8 +28,10 @@ from enum import StrEnum
 
 import paramiko
 
+from edi.text import as_text
+
 from .errors import RemoteNameRejected, SftpError
-from .sftp import REMOTE_ERRORS, SftpEndpoint, connection_failed, open_sftp, remote_exists, remote_path
+from .sftp import REMOTE_ERRORS, SftpEndpoint, connection_failed, list_folder, open_sftp, remote_exists, remote_path
 from .sftp_lease import Lease
 
 __all__ = ["RemoteFile", "CommitResult", "Commit", "Outcome", "FileOutcome", "PollReport", "SftpPoller"]
@@ -188,8 +190,13 @@ class SftpPoller:
         inbound = self.endpoint.inbound_dir
         now = self._clock()
         ready: list[RemoteFile] = []
-        for attr in sorted(sftp.listdir_attr(inbound), key=lambda a: (a.st_mtime or 0, a.filename)):
-            name = attr.filename
+        for attr in sorted(list_folder(sftp, inbound), key=lambda a: (a.st_mtime or 0, a.filename)):
+            try:
+                name = attr.filename.decode("utf-8")
+            except UnicodeDecodeError:  # reported and left; the partner's other files still go
+                shown = as_text(attr.filename.decode("utf-8", "surrogateescape"))
+                report.files.append(FileOutcome(shown, Outcome.BAD_NAME, "file name is not UTF-8"))
+                continue
             try:
                 path = remote_path(inbound, name)
             except RemoteNameRejected as exc:

@@ -253,6 +253,21 @@ def test_only_plain_regular_files_are_taken(endpoint: SftpEndpoint, area: Area, 
 # --------------------------------------------------------------------------- failures between download and archive
 
 
+def test_a_name_that_is_not_utf8_is_reported_and_the_other_files_still_go(
+    endpoint: SftpEndpoint, area: Area, lease: SqlLease, store: Store
+) -> None:
+    """A Windows partner's Latin-1 ``commande-é.edi``: paramiko's own listing fails on it,
+    which used to stop every poll of the folder for good."""
+    area.put("good.edi", b"ISA*1~")
+    area.put(os.fsdecode(b"commande-\xe9.edi"), b"ISA*2~")
+    report = make_poller(endpoint, lease).poll_once(store.commit)
+    assert report.error is None
+    assert store.calls == [("good.edi", b"ISA*1~")]
+    [bad] = report.failed
+    assert (bad.name, bad.outcome, bad.detail) == ("commande-\\xe9.edi", Outcome.BAD_NAME, "file name is not UTF-8")
+    assert names(area.inbound) == [os.fsdecode(b"commande-\xe9.edi")]  # left where it is
+
+
 def test_commit_failure_leaves_the_remote_file(
     endpoint: SftpEndpoint, area: Area, lease: SqlLease, store: Store
 ) -> None:
