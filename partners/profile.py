@@ -376,6 +376,9 @@ class Rules(_Strict):
     item_xref: ItemXrefRule | None = None
     #: values set where the document has none, e.g. {order: {currency: USD, ship_to: {...}}}.
     defaults: dict[DocumentType, dict[FieldPath, Any]] = Field(default_factory=dict)
+    #: every SSCC (packs), GTIN and UPC (items) must carry its right GS1 check digit, in
+    #: what the partner sends and in what we send it (retail ASN compliance).
+    gs1_check_digits: bool = False
 
 
 # --------------------------------------------------------------------------- the profile

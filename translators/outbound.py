@@ -4,7 +4,8 @@ pipeline (``tasks/outbound.py``) and ``edigw render``, so both send the same byt
 * X12 with the partner's envelope, unless the partner is cXML-only (or cXML is asked for);
 * a business document without a purpose is an original (:func:`prepare`);
 * X12 our own validator would reject is reported in :attr:`Rendered.findings`, so that
-  nobody sends it: the pipeline records the rejection, ``edigw render`` exits 1.
+  nobody sends it: the pipeline records the rejection, ``edigw render`` exits 1; so is a
+  wrong GS1 check digit for a partner with ``rules.gs1_check_digits``.
 """
 
 from __future__ import annotations
@@ -59,16 +60,28 @@ def render_for_partner(
     to choose; by default cXML only for a partner with a cXML transport and no ISA id.
     Raises ValueError when the documents cannot be rendered at all.
     """
+    gs1 = _gs1_findings(profile, doc_type, documents)
     cxml_only = profile is not None and profile.transports.cxml is not None and not profile.identities.isa
     if fmt == "cxml" or (fmt is None and cxml_only):
         if len(documents) != 1:
             raise ValueError(f"cXML carries one document per message, not {len(documents)}")
-        return _cxml(profile, doc_type, documents[0])
+        rendered = _cxml(profile, doc_type, documents[0])
+        return Rendered(rendered.payload, rendered.content_type, rendered.standard, rendered.transaction, gs1)
     envelope = envelope_from_profile(profile, doc_type) if profile is not None else DEFAULT_ENVELOPE
     payload = render_x12(doc_type, documents, envelope, allocator).encode("utf-8")
     results = validate(payload)
     set_id = BY_DOC_TYPE[doc_type].set_id
-    return Rendered(payload, "application/edi-x12", "x12", set_id, findings(results), results)
+    return Rendered(payload, "application/edi-x12", "x12", set_id, gs1 + findings(results), results)
+
+
+def _gs1_findings(profile: Profile | None, doc_type: str, documents: list[dict[str, Any]]) -> list[str]:
+    """For a partner with ``rules.gs1_check_digits``: every SSCC/GTIN/UPC we would send wrong."""
+    if profile is None or not profile.rules.gs1_check_digits:
+        return []
+    from .rules import gs1_problems
+
+    model = DOCUMENT_TYPES[doc_type]
+    return [f"{p.field} {p.value!r}: {p.message}" for d in documents for p in gs1_problems(model.model_validate(d))]
 
 
 def _cxml(profile: Profile | None, doc_type: str, document: dict[str, Any]) -> Rendered:

@@ -9,7 +9,9 @@ the canonical models. Order matters and is fixed:
 3. item cross-reference (fills missing buyer_part / vendor_part / sku / upc / gtin;
    a contradiction or, when ``required``, an unknown item is a failure),
 4. defaults (only where the document has no value, e.g. a ship-to),
-5. required fields, last, so the steps above can supply them.
+5. required fields, last, so the steps above can supply them;
+6. with ``gs1_check_digits``: every SSCC, GTIN and UPC has its right check digit
+   (:func:`gs1_problems`, also run on what we send the partner).
 
 Every problem is collected and raised once as :class:`RuleViolation`, which names the
 partner, the document type and, per problem, the concrete field path (``lines[2].item
@@ -30,10 +32,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from partners.profile import Profile
 from partners.xref import ID_COLUMNS, ItemXref, XrefError, load_xref
 
-from .canonical import DOCUMENT_TYPES, Document, Item, Party
+from .canonical import DOCUMENT_TYPES, Document, Item, Pack, Party
+from .gs1 import gtin_problem, sscc_problem
 from .result import Source, TranslationError
 
-__all__ = ["RuleProblem", "RuleViolation", "apply_rules", "check_rules", "document_type_of"]
+__all__ = ["RuleProblem", "RuleViolation", "apply_rules", "check_rules", "document_type_of", "gs1_problems"]
 
 _TYPE_OF: dict[type, str] = {model: name for name, model in DOCUMENT_TYPES.items()}
 
@@ -254,9 +257,26 @@ def apply_rules(document: Document, profile: Profile, xref: ItemXref | None = No
         for where in _missing(doc, _parts(path)):
             problems.append(RuleProblem(where, None, "required by the partner profile but missing"))
 
+    if rules.gs1_check_digits:
+        problems.extend(gs1_problems(doc))
+
     if problems:
         raise RuleViolation(profile.id, doc_type, problems)
     return doc
+
+
+def gs1_problems(doc: BaseModel) -> Iterator[RuleProblem]:
+    """Every SSCC (a pack's), GTIN and UPC (an item's) of ``doc`` that is not a GS1 code
+    with its right check digit, at its field path."""
+    for path, model in _models(doc):
+        checks = [("sscc", sscc_problem)] if isinstance(model, Pack) else []
+        if isinstance(model, Item):
+            checks = [("gtin", gtin_problem), ("upc", gtin_problem)]
+        for name, problem_of in checks:
+            value = getattr(model, name)
+            problem = problem_of(value) if value else None
+            if problem is not None:
+                yield RuleProblem(_join(path, name), value, problem)
 
 
 def _cross_reference(doc: BaseModel, xref: ItemXref, required: bool) -> Iterator[RuleProblem]:

@@ -61,7 +61,7 @@ def run(doc_type: str, path: str, partner_id: str, fmt: str | None) -> int:
         click.echo(f"edigw render: {path} holds no {doc_type} document", err=True)
         return 2
     from edi.x12.errors import X12Error
-    from translators.outbound import prepare, render_for_partner
+    from translators.outbound import findings, prepare, render_for_partner
 
     profile, problem = _profile(partner_id)
     if profile is None and fmt != "cxml":
@@ -77,9 +77,12 @@ def run(doc_type: str, path: str, partner_id: str, fmt: str | None) -> int:
     if rendered.findings:  # printed anyway, to be looked at; never to be sent as it is
         from gateway.commands.validate import format_result
 
-        click.echo("edigw render: our own validator rejects this X12 (it would not be sent):", err=True)
-        for result in rendered.results:
-            for line in format_result(result):
-                click.echo(f"  {line}", err=True)
+        click.echo("edigw render: this would not be sent:", err=True)
+        for finding in rendered.findings:
+            click.echo(f"  {finding}", err=True)
+        if findings(rendered.results):  # our validator's own report says where
+            for result in rendered.results:
+                for line in format_result(result):
+                    click.echo(f"  {line}", err=True)
         return 1
     return 0

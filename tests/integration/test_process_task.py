@@ -50,7 +50,7 @@ def test_rejected_message_is_delivered_after_the_fix_and_a_replay(runtime: Runti
 
     # the partner manager adds the missing item to BigBox's cross-reference
     xref = runtime.settings.partners_dir / "bigbox" / "items.csv"
-    xref.write_text(xref.read_text() + "100299,AC-9999,SKU-9999,012345678999,Widget new\n")
+    xref.write_text(xref.read_text() + "100299,AC-9999,SKU-9999,012345678998,Widget new\n")
     assert runtime.registry.reload() == []
 
     assert replay_message(runtime.sessions, uuid.UUID(mid), "test") == "processing queued"

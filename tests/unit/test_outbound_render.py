@@ -46,3 +46,21 @@ def test_cxml_needs_credentials_and_carries_one_document() -> None:
         render_for_partner(REGISTRY.get("bigbox"), "order", [prepare("order", ORDER)], fmt="cxml")
     with pytest.raises(ValueError, match="one document per message"):
         render_for_partner(REGISTRY.get("acme-supply"), "order", [prepare("order", ORDER)] * 2)
+
+
+def test_a_wrong_gs1_check_digit_is_never_sent_to_a_partner_that_checks_them() -> None:
+    """Our WMS's SSCC is what the retailer's receiving scans: with ``rules.gs1_check_digits``
+    a wrong check digit is a finding, as an X12 error is, so the pipeline does not send it."""
+    bigbox = REGISTRY.get("bigbox")
+    assert bigbox.rules.gs1_check_digits  # the retailer's profile asks for it
+    loose = bigbox.model_copy(update={"rules": bigbox.rules.model_copy(update={"gs1_check_digits": False})})
+    asn = {
+        "shipment_id": "SHP1",
+        "ship_date": "2026-11-02",
+        "orders": [{"po_number": "4500000001", "packs": [{"sscc": "006141410000001331", "items": []}]}],
+    }
+    assert render_for_partner(loose, "ship_notice", [prepare("ship_notice", asn)]).findings == []
+    rendered = render_for_partner(bigbox, "ship_notice", [prepare("ship_notice", asn)])
+    assert rendered.findings == ["orders[0].packs[0].sscc '006141410000001331': check digit is 1, should be 0"]
+    asn["orders"][0]["packs"][0]["sscc"] = "006141410000001330"  # type: ignore[index]
+    assert render_for_partner(bigbox, "ship_notice", [prepare("ship_notice", asn)]).findings == []

@@ -152,3 +152,38 @@ def test_check_rules_against_canonical_model(rules: dict, field: str, text: str)
 
 def test_sample_profiles_pass_check_rules(registry: Registry) -> None:
     assert [check_rules(p) for p in registry] == [[] for _ in registry]
+
+
+# -- GS1 check digits (rules.gs1_check_digits) -------------------------------------------------
+
+
+def _gs1(profile: Profile, check: bool = True) -> Profile:
+    return profile.model_copy(update={"rules": profile.rules.model_copy(update={"gs1_check_digits": check})})
+
+
+def _asn(sscc: str, **item: str) -> ShipNotice:
+    return ShipNotice.model_validate(
+        {
+            "shipment_id": "SHP1",
+            "orders": [{"po_number": "4500012345", "packs": [{"sscc": sscc, "items": [{"item": item}]}]}],
+        }
+    )
+
+
+def test_gs1_check_digits_are_checked_only_for_partners_that_ask(registry: Registry) -> None:
+    bigbox = registry.get("bigbox").model_copy(update={"rules": registry.get("bigbox").rules.model_copy(
+        update={"item_xref": None})})  # fmt: skip
+    wrong = _asn("006141410000001331", gtin="4006381333932")
+    apply_rules(wrong, _gs1(bigbox, False))  # off by default: a partner's own numbering is its business
+    assert not registry.get("northwind-dist").rules.gs1_check_digits
+    with pytest.raises(RuleViolation) as info:
+        apply_rules(wrong, _gs1(bigbox))
+    assert [(p.field, p.value, p.message) for p in info.value.problems] == [
+        ("orders[0].packs[0].sscc", "006141410000001331", "check digit is 1, should be 0"),
+        ("orders[0].packs[0].items[0].item.gtin", "4006381333932", "check digit is 2, should be 1"),
+    ]
+    # right check digits, with and without the SSCC's application identifier 00; a UPC-A
+    apply_rules(_asn("00006141410000001330", gtin="4006381333931", upc="012345678905"), _gs1(bigbox))
+    apply_rules(_asn("006141410000001330"), _gs1(bigbox))
+    with pytest.raises(RuleViolation, match="an SSCC is 18 digits"):
+        apply_rules(_asn("0354023220190916"), _gs1(bigbox))
