@@ -26,7 +26,10 @@ MAX_SCALE = 28
 
 
 def as_text(value: str) -> str:
-    """``value`` unchanged when it is valid Unicode; else each undecodable byte as ``\\xNN``."""
+    """``value`` unchanged when it is valid Unicode without NUL; else each undecodable byte,
+    and each NUL (which PostgreSQL text cannot hold), as ``\\xNN``."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\\x00")
     try:
         value.encode("utf-8")
         return value

@@ -59,7 +59,7 @@ def isa_codes(isa: Segment, *, strict_widths: bool = True) -> list[str]:
         value = field[position]
         wrong_width = len(value) != ISA_WIDTHS[position - 1]
         blank_id = position in (6, 8) and not value.strip()
-        if blank_id or (strict_widths and wrong_width) or len(value) > ISA_WIDTHS[position - 1]:
+        if blank_id or _unreadable(value) or (strict_widths and wrong_width) or len(value) > ISA_WIDTHS[position - 1]:
             codes.append(code)
     if len(field[9]) != 6 or not valid_date(field[9]):
         codes.append("014")
@@ -110,6 +110,12 @@ def set_supported(set_id: str, version: str, supported_sets: SupportedSets | Non
         return False
     versions = supported_sets[set_id] if isinstance(supported_sets, Mapping) else None
     return group_version_supported(version, versions)
+
+
+def _unreadable(value: str) -> bool:
+    """A control character or an undecodable byte (a lone surrogate): never an identifier,
+    and nothing downstream can hold it as text (PostgreSQL refuses NUL, JSON surrogates)."""
+    return any(ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF for c in value)
 
 
 def gs_codes(

@@ -220,9 +220,11 @@ async def business_event(request: web.Request) -> web.Response:
         raise _error(web.HTTPNotFound, f"document type must be one of {', '.join(DOCUMENT_TYPES)}")
     body = await request.read()
     try:
-        model.model_validate_json(body)
+        document = model.model_validate_json(body)
     except ValueError as exc:
         raise _error(web.HTTPUnprocessableEntity, f"not a canonical {doc_type}: {str(exc)[:1000]}") from exc
+    if "\\u0000" in json_text(document.model_dump(mode="json")):  # no partner format carries one
+        raise _error(web.HTTPUnprocessableEntity, f"not a canonical {doc_type}: a text holds a NUL character")
     stored = await asyncio.to_thread(
         store_inbound,
         runtime.sessions,

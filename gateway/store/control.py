@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import case
 from sqlalchemy.orm import Session, sessionmaker
 
+from edi.text import as_text
 from edi.x12.control import MAX_CONTROL, ControlNumberAllocator
 
 from .engine import begin_write, transaction, upsert_insert
@@ -33,6 +34,7 @@ def allocate_control_number(session: Session, kind: str, sender: str, receiver: 
     """
     if kind not in KINDS:
         raise ValueError(f"unknown control number kind {kind!r}; expected one of {sorted(KINDS)}")
+    sender, receiver = as_text(sender), as_text(receiver)  # a partner's ISA id, storable whatever it holds
     begin_write(session)
     insert = upsert_insert(session)
     now = utcnow()

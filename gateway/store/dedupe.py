@@ -17,6 +17,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from edi.text import as_text
+
 from .engine import upsert_insert
 from .models import DedupeKey
 
@@ -51,7 +53,7 @@ class Key:
     @property
     def text(self) -> str:
         """Readable and unambiguous whatever characters the parts contain."""
-        return json.dumps(list(self.parts), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps([as_text(p) for p in self.parts], ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from edi.text import json_text
+from edi.text import as_text_json, json_text
 
 __all__ = ["make_engine", "make_sessionmaker", "transaction", "begin_write", "init_db", "upsert_insert", "MIGRATIONS"]
 
@@ -41,6 +41,13 @@ def upsert_insert(session: Session) -> Callable[..., postgresql.Insert | sqlite.
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
+def json_column(data: Any) -> str:
+    """JSON for a column: :func:`edi.text.json_text`, with any NUL shown as ``\\x00``
+    (PostgreSQL's jsonb refuses ``\\u0000`` in a string)."""
+    text = json_text(data)
+    return json_text(as_text_json(data)) if "\\u0000" in text else text
+
+
 def json_value(text: str) -> Any:
     """JSON columns read back with non-integer numbers as Decimal: canonical amounts stay
     exact (a float would turn a unit price of 12345.123456789012 into ...011)."""
@@ -50,7 +57,7 @@ def json_value(text: str) -> Any:
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000, **kwargs: Any) -> Engine:
     """Engine for ``sqlite:///path`` or ``postgresql+psycopg://...`` with the settings the store relies on."""
     # JSON columns: exact Decimals, partner text made valid (edi.text.json_text) and read back exact
-    kwargs.setdefault("json_serializer", json_text)
+    kwargs.setdefault("json_serializer", json_column)
     kwargs.setdefault("json_deserializer", json_value)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":

@@ -96,3 +96,10 @@ def test_bad_requests_are_clear(gw: RunningGateway) -> None:
     assert gw.json("GET", "/api/v1/messages?since=yesterday", token=admin)[0] == 400
     assert gw.json("POST", "/api/v1/partners/nobody/messages", body=b"x", token=admin)[0] == 404
     assert gw.json("POST", "/api/v1/partners/bigbox/messages", body=b"", token=admin)[0] == 400
+    # a NUL, which PostgreSQL text cannot hold, is a bad request rather than a 500
+    for query in ("number=a%00b", "partner=%00", "control_number=%00"):
+        status, answer = gw.json("GET", f"/api/v1/messages?{query}", token=admin)
+        assert (status, answer) == (400, {"error": "NUL characters are not allowed in the path or the query"})
+    event = b'{"po_number": "PO\\u00001", "ack_type": "AD", "po_date": "2026-11-01"}'
+    status, answer = gw.json("POST", "/api/v1/partners/bigbox/outbound/po_ack", body=event, token=admin)
+    assert status == 422 and "NUL" in answer["error"]

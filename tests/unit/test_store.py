@@ -324,9 +324,24 @@ def test_partner_text_that_is_not_unicode_is_stored_visibly(factory: sessionmake
     message, _ = receive(factory)
     with transaction(factory) as session:
         add_event(session, message.id, "warning", {"identity": "envelope names ACME\udcff", "ok": "caf\u00e9"})
+        add_event(session, message.id, "warning", {"control": "12\x0034"})  # jsonb refuses \u0000 too
     with factory() as session:
-        detail = history(session, message.id)[-1].detail
-        assert detail == {"identity": "envelope names ACME\\xff", "ok": "caf\u00e9"}
+        first, second = [e.detail for e in history(session, message.id)[-2:]]
+        assert first == {"identity": "envelope names ACME\\xff", "ok": "caf\u00e9"}
+        assert second == {"control": "12\\x0034"}
+
+
+def test_envelope_ids_holding_any_character_still_key_dedupe_and_control_numbers(
+    factory: sessionmaker[Session],
+) -> None:
+    """A TA1 must still be numbered and the interchange deduplicated when an ISA id holds a
+    NUL or an undecodable byte (PostgreSQL text accepts neither as it is)."""
+    odd = "ZZ:BIG\x00BOX\udcff"
+    with transaction(factory) as session:
+        first = allocate_control_number(session, "interchange", "ZZ:EDIGW", odd)
+        second = allocate_control_number(session, "interchange", "ZZ:EDIGW", odd)
+    assert (first, second) == (1, 2)
+    assert interchange_key(odd, "ZZ:EDIGW", "7").text == '["ZZ:BIG\\\\x00BOX\\\\xff","ZZ:EDIGW","7"]'
 
 
 def test_canonical_amounts_come_back_from_the_store_exact(factory: sessionmaker[Session]) -> None:

@@ -19,6 +19,7 @@ def test_valid_text_is_returned_unchanged() -> None:
 def test_escaped_bytes_are_shown_as_hex_and_other_lone_surrogates_as_unicode_escapes() -> None:
     assert as_text(b"CAF\xe9 \xff".decode("utf-8", "surrogateescape")) == "CAF\\xe9 \\xff"
     assert as_text("a\ud800b") == "a\\ud800b"
+    assert as_text("12\x0034") == "12\\x0034"  # NUL: PostgreSQL text cannot hold it
 
 
 def test_json_like_data_is_copied_with_every_string_made_text() -> None:

@@ -158,6 +158,8 @@ def test_005010_st03_and_longer_ref02_are_valid() -> None:
         ({"f5": "XX"}, "005"),
         ({"f6": "SENDER"}, "006"),
         ({"f6": " " * 15}, "006"),
+        ({"f6": "SEND\x00ER".ljust(15)}, "006"),  # a control character (PostgreSQL text cannot even hold NUL)
+        ({"f8": "RECEIV\x01ER".ljust(15)}, "008"),
         ({"f7": "9"}, "007"),
         ({"f8": "RECEIVER"}, "008"),
         ({"f9": "241345"}, "014"),
