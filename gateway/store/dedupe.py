@@ -110,7 +110,7 @@ def claim_keys(
     insert = upsert_insert(session)
     taken: Key | None = None
     with session.begin_nested() as savepoint:
-        for key in keys:
+        for key in dict.fromkeys(keys):  # a key twice (two groups numbered alike) is claimed once
             stmt = insert(DedupeKey).values(
                 layer=key.layer.value, key=key.text, message_id=message_id, document_id=document_id
             )

@@ -60,6 +60,9 @@ NAMING = {
 }
 
 
+#: Width of the control number columns (ISA13, GS06, ST02 are at most 9 characters).
+CONTROL_LENGTH = 16
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONValue, uuid.UUID: Uuid()}
@@ -163,9 +166,9 @@ class Document(Base):
     transaction: Mapped[str | None] = mapped_column(String(64))  # 850, OrderRequest, ...
     number: Mapped[str | None] = mapped_column(String(128))  # PO / ASN / invoice number
     purpose: Mapped[str | None] = mapped_column(String(32))
-    interchange_control: Mapped[str | None] = mapped_column(String(16))
-    group_control: Mapped[str | None] = mapped_column(String(16))
-    set_control: Mapped[str | None] = mapped_column(String(16))
+    interchange_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
+    group_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
+    set_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
     canonical: Mapped[dict[str, Any] | None]
     findings: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -211,9 +214,9 @@ class Acknowledgement(Base):
     #: What it acknowledges.
     related_message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"), index=True)
     related_document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
-    interchange_control: Mapped[str | None] = mapped_column(String(16))
-    group_control: Mapped[str | None] = mapped_column(String(16))
-    set_control: Mapped[str | None] = mapped_column(String(16))
+    interchange_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
+    group_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
+    set_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
     status: Mapped[str] = mapped_column(String(16))  # expected | accepted | partial | rejected | ...
     raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     due_at: Mapped[datetime | None]

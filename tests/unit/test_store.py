@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from edi.x12.control import MAX_CONTROL
 from gateway.store import (
+    Acknowledgement,
     DedupeKey,
     Document,
     Key,
@@ -38,6 +39,7 @@ from gateway.store import (
     StoreAllocator,
     add_event,
     allocate_control_number,
+    claim_keys,
     create_token,
     current_status,
     document_status,
@@ -53,6 +55,7 @@ from gateway.store import (
     overdue_acks,
     pending_count,
     receive_message,
+    record_ack,
     record_attempt,
     record_document,
     relay,
@@ -342,6 +345,32 @@ def test_envelope_ids_holding_any_character_still_key_dedupe_and_control_numbers
         second = allocate_control_number(session, "interchange", "ZZ:EDIGW", odd)
     assert (first, second) == (1, 2)
     assert interchange_key(odd, "ZZ:EDIGW", "7").text == '["ZZ:BIG\\\\x00BOX\\\\xff","ZZ:EDIGW","7"]'
+
+
+def test_a_key_named_twice_in_one_claim_is_claimed_once(factory: sessionmaker[Session]) -> None:
+    """Two groups numbered alike in one interchange (AK905 19 for the second) made the same
+    group key twice: the second insert conflicted with the first, the claim rolled back."""
+    message, _ = receive(factory)
+    key = group_key("ZZ:A", "ZZ:B", "PO", "7")
+    with transaction(factory) as session:
+        assert claim_keys(session, [key, key], message.id) is None
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(DedupeKey).where(DedupeKey.key == key.text)) == 1
+
+
+def test_a_malformed_control_number_still_records_the_ack_that_answers_it(factory: sessionmaker[Session]) -> None:
+    """A 997/TA1 answering an ISA13 of 20 characters, with a NUL or an undecodable byte."""
+    message, _ = receive(factory)
+    garbled = "12\x003456789\udce9" + "9" * 10
+    with transaction(factory) as session:
+        ack = record_ack(
+            session, direction="out", kind="TA1", partner_id="acme", status="rejected", related_message_id=message.id,
+            interchange_control=garbled, group_control=garbled, set_control=None,
+        )  # fmt: skip
+    with factory() as session:
+        stored = session.get(Acknowledgement, ack.id)
+        assert stored is not None and stored.interchange_control == "12\\x003456789\\xe9999"[:16]
+        assert stored.set_control is None
 
 
 def test_canonical_amounts_come_back_from_the_store_exact(factory: sessionmaker[Session]) -> None:
