@@ -13,9 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from edi.text import as_text
-
-from .models import CONTROL_LENGTH, Acknowledgement, Direction
+from .models import INTERCHANGE_ID_LENGTH, Acknowledgement, Direction, control_text
 from .types import utcnow
 
 __all__ = ["record_ack", "expect_ack", "resolve_expected", "overdue_acks", "EXPECTED"]
@@ -49,9 +47,9 @@ def record_ack(
         message_id=message_id,
         related_message_id=related_message_id,
         related_document_id=related_document_id,
-        interchange_control=_control(interchange_control),
-        group_control=_control(group_control),
-        set_control=_control(set_control),
+        interchange_control=control_text(interchange_control, INTERCHANGE_ID_LENGTH),
+        group_control=control_text(group_control),
+        set_control=control_text(set_control),
         raw=raw,
         due_at=due_at,
         created_at=utcnow(),
@@ -60,12 +58,6 @@ def record_ack(
     session.add(ack)
     session.flush()
     return ack
-
-
-def _control(value: str | None) -> str | None:
-    """A control number as the partner sent it, storable: a malformed one (already refused
-    by the validator with its code) may be longer than any real one or hold anything."""
-    return None if value is None else as_text(value)[:CONTROL_LENGTH]
 
 
 def expect_ack(

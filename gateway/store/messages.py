@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from .dedupe import Duplicate, Key, as2_key, business_key, claim_keys, file_key
 from .engine import begin_write
 from .events import add_event
-from .models import Direction, Document, Message, State, Transport
+from .models import INTERCHANGE_ID_LENGTH, Direction, Document, Message, State, Transport, control_text
 from .outbox import enqueue
 from .types import utcnow
 
@@ -131,9 +131,9 @@ def record_document(
         transaction=transaction,
         number=number,
         purpose=purpose,
-        interchange_control=interchange_control,
-        group_control=group_control,
-        set_control=set_control,
+        interchange_control=control_text(interchange_control, INTERCHANGE_ID_LENGTH),
+        group_control=control_text(group_control),
+        set_control=control_text(set_control),
         canonical=canonical,
         findings=findings,
         created_at=utcnow(),

@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from edi.text import as_text
+
 from .types import BigId, JSONValue, UTCDateTime, utcnow
 
 __all__ = [
@@ -60,8 +62,17 @@ NAMING = {
 }
 
 
-#: Width of the control number columns (ISA13, GS06, ST02 are at most 9 characters).
+#: Width of the group and set control number columns (GS06 and ST02 are at most 9 characters).
 CONTROL_LENGTH = 16
+#: Width of the interchange control column: an ISA13 (9 digits) or a cXML payloadID
+#: (``1732131000.4711@acme-supply.example``), which has no fixed length.
+INTERCHANGE_ID_LENGTH = 255
+
+
+def control_text(value: str | None, length: int = CONTROL_LENGTH) -> str | None:
+    """A control number as the partner sent it, storable: a malformed one (already refused
+    by the validator with its code) may be longer than any real one or hold anything."""
+    return None if value is None else as_text(value)[:length]
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
@@ -166,7 +177,7 @@ class Document(Base):
     transaction: Mapped[str | None] = mapped_column(String(64))  # 850, OrderRequest, ...
     number: Mapped[str | None] = mapped_column(String(128))  # PO / ASN / invoice number
     purpose: Mapped[str | None] = mapped_column(String(32))
-    interchange_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
+    interchange_control: Mapped[str | None] = mapped_column(String(INTERCHANGE_ID_LENGTH))
     group_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
     set_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
     canonical: Mapped[dict[str, Any] | None]
@@ -214,7 +225,7 @@ class Acknowledgement(Base):
     #: What it acknowledges.
     related_message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"), index=True)
     related_document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
-    interchange_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
+    interchange_control: Mapped[str | None] = mapped_column(String(INTERCHANGE_ID_LENGTH))
     group_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
     set_control: Mapped[str | None] = mapped_column(String(CONTROL_LENGTH))
     status: Mapped[str] = mapped_column(String(16))  # expected | accepted | partial | rejected | ...

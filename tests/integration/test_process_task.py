@@ -206,3 +206,32 @@ def test_a_delivery_failure_nobody_foresaw_is_a_dead_lettered_delivery(
     with runtime.sessions() as session:
         after = session.get(Delivery, delivery.id)
         assert after is not None and after.state == "dead_letter" and "TypeError" in (after.last_error or "")
+
+
+@pytest.fixture
+def pg_runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+    from gateway.store.testing import postgres_unavailable, temporary_postgres_database
+
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with temporary_postgres_database() as url:
+        monkeypatch.setenv("EDIGW_DATABASE_URL", url)
+        monkeypatch.setenv("EDIGW_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("EDIGW_PARTNERS", str(copy_partners(tmp_path / "partners")))
+        context.reset()
+        yield context.runtime()
+        context.reset()
+
+
+def test_a_cxml_document_is_recorded_on_postgresql(pg_runtime: Runtime) -> None:
+    """Its interchange id is the cXML payloadID, far longer than an ISA13: PostgreSQL
+    refused it ("value too long for type character varying(16)") until migration 0004."""
+    sample = Path(__file__).resolve().parents[2] / "samples/partners/acme-supply/samples/confirmation-4500098765.xml"
+    stored = store_inbound(
+        pg_runtime.sessions, partner_id="acme-supply", transport="cxml", raw=sample.read_bytes(), task=None
+    )
+    assert process_inbound.run(str(stored.message_id)) == "processed"
+    with pg_runtime.sessions() as session:
+        [document] = session.scalars(select(Document).where(Document.message_id == stored.message_id)).all()
+    assert document.interchange_control == "1732131000.4711@acme-supply.example"

@@ -369,8 +369,8 @@ def test_a_malformed_control_number_still_records_the_ack_that_answers_it(factor
         )  # fmt: skip
     with factory() as session:
         stored = session.get(Acknowledgement, ack.id)
-        assert stored is not None and stored.interchange_control == "12\\x003456789\\xe9999"[:16]
-        assert stored.set_control is None
+        assert stored is not None and stored.interchange_control == "12\\x003456789\\xe9" + "9" * 10
+        assert (stored.group_control, stored.set_control) == ("12\\x003456789\\xe", None)  # 16 characters
 
 
 def test_canonical_amounts_come_back_from_the_store_exact(factory: sessionmaker[Session]) -> None:
