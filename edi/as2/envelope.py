@@ -112,7 +112,7 @@ def read_envelope(headers: Mapping[str, str]) -> Envelope:
         mdn=MdnRequest.from_headers(headers),
     )
     if not _printable(envelope.message_id, 998):
-        raise MalformedMessage("Message-ID must be printable ASCII")
+        raise MalformedMessage("Message-ID must be 1-998 printable ASCII characters")
     if not (_printable(envelope.as2_from, 128) and _printable(envelope.as2_to, 128)):
         raise MalformedMessage("AS2-From/AS2-To must be 1-128 printable ASCII characters")
     return envelope

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import INTERCHANGE_ID_LENGTH, Acknowledgement, Direction, control_text
+from .models import INTERCHANGE_ID_LENGTH, Acknowledgement, Direction, stored_text
 from .types import utcnow
 
 __all__ = ["record_ack", "expect_ack", "resolve_expected", "overdue_acks", "EXPECTED"]
@@ -47,9 +47,9 @@ def record_ack(
         message_id=message_id,
         related_message_id=related_message_id,
         related_document_id=related_document_id,
-        interchange_control=control_text(interchange_control, INTERCHANGE_ID_LENGTH),
-        group_control=control_text(group_control),
-        set_control=control_text(set_control),
+        interchange_control=stored_text(interchange_control, INTERCHANGE_ID_LENGTH),
+        group_control=stored_text(group_control),
+        set_control=stored_text(set_control),
         raw=raw,
         due_at=due_at,
         created_at=utcnow(),

@@ -9,6 +9,7 @@ then sees its row; on SQLite the write transaction serializes them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from edi.text import as_text
 
 from .engine import upsert_insert
-from .models import DedupeKey
+from .models import KEY_LENGTH, DedupeKey
 
 __all__ = [
     "Layer",
@@ -52,8 +53,12 @@ class Key:
 
     @property
     def text(self) -> str:
-        """Readable and unambiguous whatever characters the parts contain."""
-        return json.dumps([as_text(p) for p in self.parts], ensure_ascii=False, separators=(",", ":"))
+        """Readable and unambiguous whatever characters the parts contain; a key longer than
+        its column (a 998-character AS2 Message-ID) is kept as the SHA-256 of that text."""
+        text = json.dumps([as_text(p) for p in self.parts], ensure_ascii=False, separators=(",", ":"))
+        if len(text) <= KEY_LENGTH:
+            return text
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,17 @@ from sqlalchemy.orm import Session
 from .dedupe import Duplicate, Key, as2_key, business_key, claim_keys, file_key
 from .engine import begin_write
 from .events import add_event
-from .models import INTERCHANGE_ID_LENGTH, Direction, Document, Message, State, Transport, control_text
+from .models import (
+    CONTENT_TYPE_LENGTH,
+    INTERCHANGE_ID_LENGTH,
+    TEXT_LENGTH,
+    Direction,
+    Document,
+    Message,
+    State,
+    Transport,
+    stored_text,
+)
 from .outbox import enqueue
 from .types import utcnow
 
@@ -70,14 +80,14 @@ def receive_message(
             direction=Direction(direction).value,
             partner_id=partner_id,
             transport=Transport(transport).value,
-            as2_message_id=as2_message_id,
-            file_name=file_name,
+            as2_message_id=stored_text(as2_message_id, TEXT_LENGTH),
+            file_name=stored_text(file_name, TEXT_LENGTH),
             sha256=sha256,
             size=len(raw),
             raw=raw,
             correlation_id=correlation_id or uuid.uuid4(),
             received_at=received_at or utcnow(),
-            content_type=content_type,
+            content_type=stored_text(content_type, CONTENT_TYPE_LENGTH),
             standard=standard,
         )
         session.add(message)
@@ -131,9 +141,9 @@ def record_document(
         transaction=transaction,
         number=number,
         purpose=purpose,
-        interchange_control=control_text(interchange_control, INTERCHANGE_ID_LENGTH),
-        group_control=control_text(group_control),
-        set_control=control_text(set_control),
+        interchange_control=stored_text(interchange_control, INTERCHANGE_ID_LENGTH),
+        group_control=stored_text(group_control),
+        set_control=stored_text(set_control),
         canonical=canonical,
         findings=findings,
         created_at=utcnow(),

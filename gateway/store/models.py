@@ -67,11 +67,18 @@ CONTROL_LENGTH = 16
 #: Width of the interchange control column: an ISA13 (9 digits) or a cXML payloadID
 #: (``1732131000.4711@acme-supply.example``), which has no fixed length.
 INTERCHANGE_ID_LENGTH = 255
+#: Width of a message's AS2 Message-ID and file name, and of its Content-Type.
+TEXT_LENGTH = 1000
+CONTENT_TYPE_LENGTH = 255
+#: Width of a dedupe key's text (longer keys are kept as their SHA-256).
+KEY_LENGTH = 1024
 
 
-def control_text(value: str | None, length: int = CONTROL_LENGTH) -> str | None:
-    """A control number as the partner sent it, storable: a malformed one (already refused
-    by the validator with its code) may be longer than any real one or hold anything."""
+def stored_text(value: str | None, length: int = CONTROL_LENGTH) -> str | None:
+    """Text a partner chose (a control number, a header, a file name) as a column keeps it:
+    valid text (:func:`edi.text.as_text`) of at most ``length`` characters. A malformed
+    value, already refused with its code where it matters, may be longer than any real one
+    or hold anything; PostgreSQL would refuse it and fail the whole transaction."""
     return None if value is None else as_text(value)[:length]
 
 class Base(DeclarativeBase):
@@ -128,15 +135,15 @@ class Message(Base):
     direction: Mapped[str] = mapped_column(String(3))
     partner_id: Mapped[str] = mapped_column(String(128))
     transport: Mapped[str] = mapped_column(String(8))
-    as2_message_id: Mapped[str | None] = mapped_column(String(1000), index=True)
-    file_name: Mapped[str | None] = mapped_column(String(1000))
+    as2_message_id: Mapped[str | None] = mapped_column(String(TEXT_LENGTH), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
     #: Deferred: listing and searching never drags the bytes along; ``message.raw`` loads them.
     raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     correlation_id: Mapped[uuid.UUID] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    content_type: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(CONTENT_TYPE_LENGTH))
     standard: Mapped[str | None] = mapped_column(String(16))
     #: Set once, at receipt, when a dedupe key matched an earlier message (answer with its MDN).
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"))
@@ -253,7 +260,7 @@ class DedupeKey(Base):
     __tablename__ = "dedupe_keys"
 
     layer: Mapped[str] = mapped_column(String(16), primary_key=True)
-    key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
     message_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("messages.id"), index=True)
     document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

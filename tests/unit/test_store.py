@@ -39,6 +39,7 @@ from gateway.store import (
     StoreAllocator,
     add_event,
     allocate_control_number,
+    as2_key,
     claim_keys,
     create_token,
     current_status,
@@ -371,6 +372,28 @@ def test_a_malformed_control_number_still_records_the_ack_that_answers_it(factor
         stored = session.get(Acknowledgement, ack.id)
         assert stored is not None and stored.interchange_control == "12\\x003456789\\xe9" + "9" * 10
         assert (stored.group_control, stored.set_control) == ("12\\x003456789\\xe", None)  # 16 characters
+
+
+def test_overlong_partner_headers_are_kept_shortened_not_refused_by_the_database(
+    factory: sessionmaker[Session],
+) -> None:
+    """A 400-character Content-Type (the sender chooses it, even on a refused AS2 post) was
+    a 500 on PostgreSQL; a 998-character AS2 Message-ID made a dedupe key over its column."""
+    message_id, partner = "m" * 998, "p" * 100  # partner ids may be 128 characters
+    with factory() as session:
+        received = receive_message(
+            session, partner_id=partner, transport="as2", raw=b"x", content_type="text/plain; x=" + "y" * 400,
+            as2_message_id=message_id,
+        )  # fmt: skip
+    assert received.duplicate_of is None
+    with factory() as session:
+        stored = session.get(Message, received.message.id)
+        assert stored is not None and len(stored.content_type or "") == 255
+        assert stored.as2_message_id == message_id
+    assert as2_key(partner, message_id).text.startswith("sha256:")
+    with factory() as session:
+        again = receive_message(session, partner_id=partner, transport="as2", raw=b"y", as2_message_id=message_id)
+    assert again.duplicate_of is not None  # and the long key still finds the first
 
 
 def test_canonical_amounts_come_back_from_the_store_exact(factory: sessionmaker[Session]) -> None:
