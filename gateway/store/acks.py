@@ -105,10 +105,13 @@ def resolve_expected(
         Acknowledgement.status == EXPECTED,
         Acknowledgement.kind.in_(list(kinds)),
     )
+    # the partner's numbers as they were stored (record_ack): a malformed one matches nothing
     if interchange_control is not None:
-        query = query.where(Acknowledgement.interchange_control == interchange_control)
+        query = query.where(
+            Acknowledgement.interchange_control == stored_text(interchange_control, INTERCHANGE_ID_LENGTH)
+        )
     if group_control is not None:
-        query = query.where(Acknowledgement.group_control == group_control)
+        query = query.where(Acknowledgement.group_control == stored_text(group_control))
     acks = list(session.scalars(query.with_for_update()))
     for ack in acks:
         ack.status, ack.message_id, ack.acknowledged_at = status, message_id, utcnow()

@@ -374,6 +374,18 @@ def test_a_malformed_control_number_still_records_the_ack_that_answers_it(factor
         assert (stored.group_control, stored.set_control) == ("12\\x003456789\\xe", None)  # 16 characters
 
 
+def test_an_ack_answering_malformed_control_numbers_resolves_nothing_and_fails_nothing(
+    factory: sessionmaker[Session],
+) -> None:
+    """A partner's 997 whose AK1/AK102 holds a NUL or an undecodable byte: PostgreSQL refused
+    the lookup itself, failing the processing of the whole 997."""
+    with transaction(factory) as session:
+        found = resolve_expected(
+            session, partner_id="acme", status="accepted", interchange_control="1\x00\udce9", group_control="7\x00"
+        )
+    assert found == []
+
+
 def test_overlong_partner_headers_are_kept_shortened_not_refused_by_the_database(
     factory: sessionmaker[Session],
 ) -> None:
