@@ -150,19 +150,22 @@ def po_timeline_session(runtime: Runtime, partner: str, po: str) -> list[Any]:
         return po_timeline(session, partner, po)
 
 
-def run_demo(home: Path, orders: int, timeout: float) -> int:
+def run_demo(home: Path, orders: int, timeout: float, database_url: str | None = None) -> int:
     if home.exists():
         shutil.rmtree(home)
     (home / "keys").mkdir(parents=True)
     os.environ.setdefault(ACME_SECRET_ENV, "demo-network-secret")  # the network's shared secret
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDIGW_")}
     env.update(EDIGW_HOME=str(home), EDIGW_PARTNERS=str(home / "partners"))
+    if database_url:  # the production store; the broker stays embedded
+        env["EDIGW_DATABASE_URL"] = database_url
     shutil.copytree(BUNDLED, home / "partners")
     settings = Settings.from_env(env)
     runtime = Runtime.open(settings)
     with transaction(runtime.sessions) as session:
         token = create_token(session, "demo simulators").token
-    say(f"edigw demo: home {home} (SQLite + embedded broker), keys under {home / 'keys'}")
+    store = "PostgreSQL" if database_url else "SQLite"
+    say(f"edigw demo: home {home} ({store} + embedded broker), keys under {home / 'keys'}")
 
     sshd: SshdServer | None = None
     reason = sshd_unavailable()
@@ -308,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=Path("var/demo"), help="working folder (recreated)")
     ap.add_argument("--orders", type=int, default=3, help="BigBox purchase orders to send over AS2")
     ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--database-url", help="run on this (empty, or migrated) PostgreSQL database instead of SQLite")
     args = ap.parse_args(argv)
-    return run_demo(args.home.resolve(), args.orders, args.timeout)
+    return run_demo(args.home.resolve(), args.orders, args.timeout, args.database_url)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,24 @@ def test_demo_completes_every_purchase_order(demo_home: Path, capsys: pytest.Cap
     assert [m.transport for m in confirmations] == ["cxml"] and statuses == ["acknowledged"]
 
 
+def test_demo_completes_on_postgresql(tmp_path: Path) -> None:
+    """The production store: PostgreSQL enforces what SQLite lets pass (column widths, NUL,
+    text encodings); every inbound cXML document once failed there and nowhere else."""
+    from gateway.store.testing import postgres_unavailable, temporary_postgres_database
+
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with temporary_postgres_database() as url:
+        home = tmp_path / "home"
+        assert run_demo(home, orders=1, timeout=120, database_url=url) == 0
+        gateway = running_gateway(home, database_url=url, partners=home / "partners")
+        with gateway as gw, gw.runtime.sessions() as session:
+            assert search_messages(session, status="dead_letter", limit=10) == []
+            confirmations = search_messages(session, doc_type="po_ack", partner="acme-supply", direction="in")
+            assert [m.transport for m in confirmations] == ["cxml"]
+
+
 def test_dashboard_shows_the_demo_run(demo_home: Path) -> None:
     pytest.importorskip("selenium.webdriver", reason="selenium not installed")
     from tests.support.browser import By, chromium_missing, logged_in, shot
