@@ -72,7 +72,7 @@ def worker(beat: bool, concurrency: int | None, pool: str | None) -> None:
     sys.exit(run(beat, concurrency, pool))
 
 
-@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, add_help_option=False)
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Run the whole flow end to end on the embedded default with simulators (--help for options)."""
