@@ -23,7 +23,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.store import Acknowledgement, Delivery, DeliveryState, Document, Event, Message, search_messages
+from gateway.store import Acknowledgement, Delivery, DeliveryState, Document, Event, Message, State
+from gateway.store.events import latest_message_states
 from gateway.store.types import utcnow
 
 __all__ = ["StoreCollector", "latency_quantiles", "register_store_collector", "QUANTILES"]
@@ -155,9 +156,17 @@ class StoreCollector(Collector):
             "Messages in the dead-letter state: in = files not processed, ERP/WMS events not built; out = not sent",
             labels=["direction"],
         )
-        stuck = search_messages(session, status="dead_letter", limit=100_000)
+        latest = latest_message_states().subquery("status")
+        stuck = dict(
+            session.execute(
+                select(Message.direction, func.count())
+                .join(latest, latest.c.message_id == Message.id)
+                .where(latest.c.state == State.DEAD_LETTER.value)
+                .group_by(Message.direction)
+            ).all()
+        )
         for direction in ("in", "out"):
-            parked.add_metric([direction], sum(1 for m in stuck if m.direction == direction))
+            parked.add_metric([direction], stuck.get(direction, 0))
         yield parked
 
         overdue = GaugeMetricFamily("edigw_overdue_acks", "Acknowledgements past due", labels=["partner", "kind"])
