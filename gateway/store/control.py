@@ -14,11 +14,10 @@ from __future__ import annotations
 from sqlalchemy import case
 from sqlalchemy.orm import Session, sessionmaker
 
-from edi.text import as_text
 from edi.x12.control import MAX_CONTROL, ControlNumberAllocator
 
 from .engine import begin_write, transaction, upsert_insert
-from .models import ControlCounter
+from .models import PARTY_LENGTH, ControlCounter, stored_text
 from .types import utcnow
 
 __all__ = ["allocate_control_number", "StoreAllocator"]
@@ -34,7 +33,8 @@ def allocate_control_number(session: Session, kind: str, sender: str, receiver: 
     """
     if kind not in KINDS:
         raise ValueError(f"unknown control number kind {kind!r}; expected one of {sorted(KINDS)}")
-    sender, receiver = as_text(sender), as_text(receiver)  # a partner's ISA id, storable whatever it holds
+    # a partner's ISA id, storable whatever it holds (a malformed one was refused with its TA1 code)
+    sender, receiver = stored_text(sender, PARTY_LENGTH), stored_text(receiver, PARTY_LENGTH)
     begin_write(session)
     insert = upsert_insert(session)
     now = utcnow()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     BigInteger,
@@ -70,16 +70,25 @@ INTERCHANGE_ID_LENGTH = 255
 #: Width of a message's AS2 Message-ID and file name, and of its Content-Type.
 TEXT_LENGTH = 1000
 CONTENT_TYPE_LENGTH = 255
+#: Width of a control number pair's sender and receiver ("ZZ:" and an ISA id).
+PARTY_LENGTH = 64
 #: Width of a dedupe key's text (longer keys are kept as their SHA-256).
 KEY_LENGTH = 1024
 
 
+@overload
+def stored_text(value: str, length: int = ...) -> str: ...
+@overload
+def stored_text(value: None, length: int = ...) -> None: ...
+@overload
+def stored_text(value: str | None, length: int = ...) -> str | None: ...
 def stored_text(value: str | None, length: int = CONTROL_LENGTH) -> str | None:
     """Text a partner chose (a control number, a header, a file name) as a column keeps it:
     valid text (:func:`edi.text.as_text`) of at most ``length`` characters. A malformed
     value, already refused with its code where it matters, may be longer than any real one
     or hold anything; PostgreSQL would refuse it and fail the whole transaction."""
     return None if value is None else as_text(value)[:length]
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
@@ -248,8 +257,8 @@ class ControlCounter(Base):
     __tablename__ = "control_numbers"
 
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    sender: Mapped[str] = mapped_column(String(64), primary_key=True)
-    receiver: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(PARTY_LENGTH), primary_key=True)
+    receiver: Mapped[str] = mapped_column(String(PARTY_LENGTH), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
